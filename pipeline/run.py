@@ -1,0 +1,9 @@
+"""Composition of the stages (placeholder until the core lands)."""
+
+from __future__ import annotations
+
+from schemas import ProcessedDocument
+
+
+def process(data: bytes, name: str) -> ProcessedDocument:
+    raise NotImplementedError
