@@ -1,0 +1,137 @@
+"""Cited resolutions and decisions, with the issuing organ resolved from context.
+
+``大会 2019 年 12 月 18 日第 74/166 号决议`` -> ``A/RES/74/166``; ``安全理事会……第 2321(2016)号``
+-> ``S/RES/2321 (2016)``; lists ``第 34/24、40/20 和 46/17 号决议`` share organ and 决议;
+a bare number takes the organ named just before it, else the organ it had when cited earlier
+in the document, else the organ its form or the document implies; a date checks the guess
+(GA session N runs from September 1945+N; the HRC holds three sessions a year since 2006).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
+_NUM = r"(?:E?S-\d+/\d+|\d{1,4}/\d{1,4}|\d{1,4}\s?[A-Z]?\s?\([IVXLC]+\)|\d{1,4}\s?\(\d{4}\)|\d{3,4}(?=号))"
+CHAIN = re.compile(
+    rf"第{_NUM}号?(?:(?:、|和|及|以及|或)(?:{_DATE})?(?:关于[^，。；、第]{{0,40}}的)?第?{_NUM}号?)*号?(决议|决定)"
+)
+_ITEM = re.compile(rf"(?P<date>{_DATE})|第?(?P<num>{_NUM})")
+_ORGAN = re.compile(r"安全理事会|安理会|人权理事会|经济及社会理事会|经社理事会|人权委员会|小组委员会|理事会|大会")
+_CLAUSE_END = re.compile(r"[，；。：]")
+_LEADING_DATE = re.compile(rf"({_DATE})(?:关于[^，。；、]{{0,40}}的)?$")
+
+GA, HRC, SC, ECOSOC, CHR, SUB = (
+    "General Assembly", "Human Rights Council", "Security Council", "Economic and Social Council",
+    "Commission on Human Rights", "Sub-Commission on the Promotion and Protection of Human Rights",
+)
+_ORGAN_BODY = {"安全理事会": SC, "安理会": SC, "人权理事会": HRC, "理事会": HRC, "经济及社会理事会": ECOSOC,
+               "经社理事会": ECOSOC, "人权委员会": CHR, "小组委员会": SUB, "大会": GA}
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    start: int
+    end: int
+    value: str
+    kind: str  # "resolution" | "decision"
+    body: str
+
+
+def find_citations(text: str, doc_body: str | None, seen: dict[str, str]) -> Iterator[Citation]:
+    """Citations in ``text`` (one segment); ``seen`` maps numbers to organs across the document."""
+    previous_end = 0
+    previous_body: str | None = None
+    for chain in CHAIN.finditer(text):
+        kind = "resolution" if chain.group(1) == "决议" else "decision"
+        lead = text[previous_end:chain.start()]
+        near = _near_organ(lead)
+        far = _last_organ(lead[-90:]) if near is None else near
+        if near is None and previous_body and lead.strip() in {"、", "和", "及", "以及", ""}:
+            near = previous_body
+        items = [m for m in _ITEM.finditer(chain.group()) if m.group("num")]
+        date = _LEADING_DATE.search(lead)
+        year = int(date.group(1)[:4]) if date else None
+        for index, item in enumerate(items):
+            num = re.sub(r"\s+", " ", item.group("num")).strip()
+            item_year = _item_year(chain.group(), item.start()) or (year if index == 0 else None)
+            body = _organ_for(num, near, far, seen, doc_body, item_year)
+            seen.setdefault(num, body)
+            start = chain.start() + item.start()
+            end = chain.end() if index == len(items) - 1 else chain.start() + item.end()
+            if index < len(items) - 1 and text[end:end + 1] == "号":
+                end += 1
+            yield Citation(start, end, _symbol(num, body, kind), kind, body)
+            previous_body = body
+        previous_end = chain.end()
+
+
+def _near_organ(lead: str) -> str | None:
+    """The organ named in the clause just before the citation (``人权理事会 2017年3月24日第``)."""
+    clause = _CLAUSE_END.split(lead)[-1][-40:]
+    return _last_organ(clause)
+
+
+def _last_organ(window: str) -> str | None:
+    found = None
+    for m in _ORGAN.finditer(window):
+        found = _ORGAN_BODY[m.group()]
+    return found
+
+
+def _item_year(chain: str, item_start: int) -> int | None:
+    before = chain[:item_start]
+    m = re.search(rf"({_DATE})(?:关于[^，。；、]{{0,40}}的)?第?$", before)
+    return int(m.group(1)[:4]) if m else None
+
+
+def _organ_for(num: str, near: str | None, far: str | None, seen: dict[str, str], doc_body: str | None,
+               year: int | None) -> str:
+    if "(" in num:
+        inner = num[num.index("(") + 1:-1]
+        return SC if inner.isdigit() else GA  # 2321(2016) is the Security Council; 2200 A(XXI) the GA
+    if num.startswith(("S-", "ES-")):
+        return GA
+    session_text, _, _ = num.partition("/")
+    if len(session_text) == 4 and session_text.isdigit():  # 2000/22: Commission or Sub-Commission
+        organ = near or far
+        return organ if organ in (SUB, CHR, ECOSOC) else CHR
+    if "/" not in num:
+        return near if near in (SC, GA) else SC
+    session = int(session_text)
+    guess = near or seen.get(num) or far or doc_body or GA
+    return _checked(guess, session, year)
+
+
+def _checked(guess: str, session: int, year: int | None) -> str:
+    """Correct a GA/HRC guess that the session number or the date rules out."""
+    hrc_possible = session <= 70 and (year is None or abs(2006 + (session - 1) // 3 - year) <= 1)
+    ga_possible = year is None or 0 <= year - 1945 - session <= 1
+    if guess == HRC and not hrc_possible and ga_possible:
+        return GA
+    if guess == GA and not ga_possible and hrc_possible:
+        return HRC
+    if guess not in (GA, HRC):
+        return guess
+    return guess
+
+
+def _symbol(num: str, body: str, kind: str) -> str:
+    nature = "RES" if kind == "resolution" else "DEC"
+    if body == SC:
+        number, _, year = num.partition("(")
+        return f"S/{nature}/{number.strip()}" + (f" ({year}" if year else "")
+    if body == HRC:
+        return f"A/HRC/{nature}/{num}"
+    if body == CHR:
+        return f"E/CN.4/{nature}/{num}"
+    if body == SUB:
+        return f"E/CN.4/Sub.2/{nature}/{num}"
+    if body == ECOSOC:
+        return f"E/{nature}/{num}"
+    if "(" in num:  # 2200 A(XXI) -> A/RES/2200 A (XXI)
+        head, _, tail = num.partition("(")
+        return f"A/{nature}/{head.strip()} ({tail}"
+    return f"A/{nature}/{num}"
