@@ -24,11 +24,24 @@ _CLAUSE_END = re.compile(r"[，；。：]")
 _LEADING_DATE = re.compile(rf"({_DATE})(?:关于[^，。；、]{{0,40}}的)?$")
 
 GA, HRC, SC, ECOSOC, CHR, SUB = (
-    "General Assembly", "Human Rights Council", "Security Council", "Economic and Social Council",
-    "Commission on Human Rights", "Sub-Commission on the Promotion and Protection of Human Rights",
+    "General Assembly",
+    "Human Rights Council",
+    "Security Council",
+    "Economic and Social Council",
+    "Commission on Human Rights",
+    "Sub-Commission on the Promotion and Protection of Human Rights",
 )
-_ORGAN_BODY = {"安全理事会": SC, "安理会": SC, "人权理事会": HRC, "理事会": HRC, "经济及社会理事会": ECOSOC,
-               "经社理事会": ECOSOC, "人权委员会": CHR, "小组委员会": SUB, "大会": GA}
+_ORGAN_BODY = {
+    "安全理事会": SC,
+    "安理会": SC,
+    "人权理事会": HRC,
+    "理事会": HRC,
+    "经济及社会理事会": ECOSOC,
+    "经社理事会": ECOSOC,
+    "人权委员会": CHR,
+    "小组委员会": SUB,
+    "大会": GA,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +59,7 @@ def find_citations(text: str, doc_body: str | None, seen: dict[str, str]) -> Ite
     previous_body: str | None = None
     for chain in CHAIN.finditer(text):
         kind = "resolution" if chain.group(1) == "决议" else "decision"
-        lead = text[previous_end:chain.start()]
+        lead = text[previous_end : chain.start()]
         near = _near_organ(lead)
         far = _last_organ(lead[-90:]) if near is None else near
         if near is None and previous_body and lead.strip() in {"、", "和", "及", "以及", ""}:
@@ -57,11 +70,11 @@ def find_citations(text: str, doc_body: str | None, seen: dict[str, str]) -> Ite
         for index, item in enumerate(items):
             num = re.sub(r"\s+", " ", item.group("num")).strip()
             item_year = _item_year(chain.group(), item.start()) or (year if index == 0 else None)
-            body = _organ_for(num, near, far, seen, doc_body, item_year)
+            body = _organ_for(num, near=near, far=far, seen=seen, doc_body=doc_body, year=item_year)
             seen.setdefault(num, body)
             start = chain.start() + item.start()
             end = chain.end() if index == len(items) - 1 else chain.start() + item.end()
-            if index < len(items) - 1 and text[end:end + 1] == "号":
+            if index < len(items) - 1 and text[end : end + 1] == "号":
                 end += 1
             yield Citation(start, end, _symbol(num, body, kind), kind, body)
             previous_body = body
@@ -87,10 +100,11 @@ def _item_year(chain: str, item_start: int) -> int | None:
     return int(m.group(1)[:4]) if m else None
 
 
-def _organ_for(num: str, near: str | None, far: str | None, seen: dict[str, str], doc_body: str | None,
-               year: int | None) -> str:
+def _organ_for(
+    num: str, *, near: str | None, far: str | None, seen: dict[str, str], doc_body: str | None, year: int | None
+) -> str:
     if "(" in num:
-        inner = num[num.index("(") + 1:-1]
+        inner = num[num.index("(") + 1 : -1]
         return SC if inner.isdigit() else GA  # 2321(2016) is the Security Council; 2200 A(XXI) the GA
     if num.startswith(("S-", "ES-")):
         return GA
@@ -118,20 +132,21 @@ def _checked(guess: str, session: int, year: int | None) -> str:
     return guess
 
 
+_TEMPLATES = {
+    HRC: "A/HRC/{nature}/{num}",
+    CHR: "E/CN.4/{nature}/{num}",
+    SUB: "E/CN.4/Sub.2/{nature}/{num}",
+    ECOSOC: "E/{nature}/{num}",
+    GA: "A/{nature}/{num}",
+}
+
+
 def _symbol(num: str, body: str, kind: str) -> str:
+    """Symbol of a cited resolution or decision: ``S/RES/2321 (2016)``, ``A/RES/2200 A (XXI)``."""
     nature = "RES" if kind == "resolution" else "DEC"
-    if body == SC:
-        number, _, year = num.partition("(")
-        return f"S/{nature}/{number.strip()}" + (f" ({year}" if year else "")
-    if body == HRC:
-        return f"A/HRC/{nature}/{num}"
-    if body == CHR:
-        return f"E/CN.4/{nature}/{num}"
-    if body == SUB:
-        return f"E/CN.4/Sub.2/{nature}/{num}"
-    if body == ECOSOC:
-        return f"E/{nature}/{num}"
-    if "(" in num:  # 2200 A(XXI) -> A/RES/2200 A (XXI)
+    if "(" in num:  # 2321(2016) -> 2321 (2016); 2200 A(XXI) -> 2200 A (XXI)
         head, _, tail = num.partition("(")
-        return f"A/{nature}/{head.strip()} ({tail}"
-    return f"A/{nature}/{num}"
+        num = f"{head.strip()} ({tail}"
+    if body == SC:
+        return f"S/{nature}/{num}"
+    return _TEMPLATES.get(body, _TEMPLATES[GA]).format(nature=nature, num=num)

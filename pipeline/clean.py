@@ -37,10 +37,18 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _LEADER = re.compile(r"^(?:#{1,6}\s+|[-+•●▪]\s+|\*\s+(?=\())")
 _REF = re.compile(rf"[{SUPERSCRIPTS}]+|<sup>\s*(\d+)\s*</sup>|\[\^(\d+)\]")
 _WIDTH = str.maketrans(
-    {**{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
-     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
-     **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
-     "（": "(", "）": ")", "［": "[", "］": "]", "／": "/", "％": "%", "＋": "+"}
+    {
+        **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "（": "(",
+        "）": ")",
+        "［": "[",
+        "］": "]",
+        "／": "/",
+        "％": "%",
+        "＋": "+",
+    }
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -87,14 +95,19 @@ def clean(text: str) -> CleanDocument:
         if formula_index is None:
             fused = _FUSED_HEADER.match(raw)
             if fused and fused.end() < len(raw):
-                pieces = [(fused.group(1), start), (raw[fused.end():], start + fused.end())]
+                pieces = [(fused.group(1), start), (raw[fused.end() :], start + fused.end())]
         for piece, piece_start in pieces:
             body, refs, bold = clean_inline(piece)
             if not body:
                 continue
             blocks.append(
-                Block(kind="body", text=body, spans=[(piece_start, piece_start + len(piece))],
-                      footnote_refs=refs, bold=bold)
+                Block(
+                    kind="body",
+                    text=body,
+                    spans=[(piece_start, piece_start + len(piece))],
+                    footnote_refs=refs,
+                    bold=bold,
+                )
             )
             if formula_index is None and FORMULA.match(body):
                 formula_index = len(blocks) - 1
@@ -121,9 +134,11 @@ def clean_inline(s: str) -> tuple[str, list[FootnoteRef], bool]:
     s = _LEADER.sub("", s)
     nums: list[str] = []
     if _REF.search(s):
+
         def _mark(m: re.Match[str]) -> str:
             nums.append(m.group(1) or m.group(2) or superscript_to_digits(m.group()))
             return SENTINEL
+
         s = _REF.sub(_mark, s)
     s = _ZERO_WIDTH.sub("", s.translate(_WIDTH))
     s = _SPACES.sub(" ", s).strip()
@@ -212,11 +227,21 @@ def _continues(prev: Block, block: Block, broke: bool, resolution: bool) -> bool
 
 
 def _merge(prev: Block, block: Block) -> Block:
-    glue = " " if prev.text[-1:].isascii() and prev.text[-1:].isalnum() and block.text[:1].isascii() \
-        and block.text[:1].isalpha() else ""
+    glue = (
+        " "
+        if prev.text[-1:].isascii()
+        and prev.text[-1:].isalnum()
+        and block.text[:1].isascii()
+        and block.text[:1].isalpha()
+        else ""
+    )
     shift = len(prev.text) + len(glue)
     refs = [*prev.footnote_refs, *(FootnoteRef(num=r.num, offset=r.offset + shift) for r in block.footnote_refs)]
     return Block(
-        kind="body", text=prev.text + glue + block.text, spans=[*prev.spans, *block.spans],
-        footnote_refs=refs, bold=prev.bold or block.bold, rejoined=prev.rejoined + 1,
+        kind="body",
+        text=prev.text + glue + block.text,
+        spans=[*prev.spans, *block.spans],
+        footnote_refs=refs,
+        bold=prev.bold or block.bold,
+        rejoined=prev.rejoined + 1,
     )

@@ -10,14 +10,30 @@ from dataclasses import dataclass
 
 from pipeline._text import cn_to_int
 
-MONTHS = {m: i for i, m in enumerate(
-    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December"), start=1)}
-ENGLISH_DATE = re.compile(r"(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})|(" + "|".join(MONTHS)
-                          + r")\s+(\d{1,2}),\s*(\d{4})")
-ZH_DATE = re.compile(
-    r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日(?:至(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日)?)?"
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        start=1,
+    )
+}
+ENGLISH_DATE = re.compile(
+    r"(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})|(" + "|".join(MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})"
 )
+ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日(?:至(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日)?)?")
 _CN = "〇零一二三四五六七八九十"
 CN_DATE = re.compile(rf"([{_CN}]{{4}})年([{_CN}]{{1,2}})月(?:([{_CN}]{{1,3}})日)?")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Literal, cast
 
 from pipeline import gazetteer
 from pipeline._text import cn_to_int
@@ -18,13 +19,21 @@ from pipeline.dates import find_dates
 from pipeline.instruments import find_titles
 from pipeline.symbols import ELLIPTICAL, SYMBOL, is_symbol, normalize_symbol, symbol_type
 from schemas import Entity, Segment
+from schemas.document import EntityType
 from schemas.stages import SegmentedDocument
 
-_SESSION = re.compile(r"(?:(大会|人权理事会|安全理事会|经济及社会理事会|理事会))?第([〇零一二两三四五六七八九十百]+|\d+)届(?:特别|紧急特别)?会议")
+_SESSION = re.compile(
+    r"(?:(大会|人权理事会|安全理事会|经济及社会理事会|理事会))?第([〇零一二两三四五六七八九十百]+|\d+)届(?:特别|紧急特别)?会议"
+)
 _AGENDA = re.compile(r"议程项目\s?(\d+(?:\s?\([a-z]\))?)")
 _MEETING = re.compile(r"第(\d+)次(?:全体)?会议")
-_ORGAN_EN = {"大会": "General Assembly", "人权理事会": "Human Rights Council", "理事会": "Human Rights Council",
-             "安全理事会": "Security Council", "经济及社会理事会": "Economic and Social Council"}
+_ORGAN_EN = {
+    "大会": "General Assembly",
+    "人权理事会": "Human Rights Council",
+    "理事会": "Human Rights Council",
+    "安全理事会": "Security Council",
+    "经济及社会理事会": "Economic and Social Council",
+}
 
 
 class _Located:
@@ -40,15 +49,29 @@ class _Located:
         self.text = "\n".join(seg.text for seg in segments)
         self.entities: list[tuple[int, Entity]] = []
 
-    def add(self, etype: str, start: int, end: int, value: str | None, body: str | None = None,
-            precision: str | None = None) -> None:
+    def add(
+        self,
+        etype: str,
+        start: int,
+        end: int,
+        value: str | None,
+        *,
+        body: str | None = None,
+        precision: str | None = None,
+    ) -> None:
         index = bisect_right(self.starts, start) - 1
         seg = self.segments[index]
         local = start - self.starts[index]
         local_end = min(end - self.starts[index], len(seg.text))
         entity = Entity.model_construct(
-            type=etype, text=seg.text[local:local_end], value=value, segment=seg.id, start=local, end=local_end,
-            body=body, precision=precision,
+            type=cast(EntityType, etype),
+            text=seg.text[local:local_end],
+            value=value,
+            segment=seg.id,
+            start=local,
+            end=local_end,
+            body=body,
+            precision=cast(Literal["day", "month"] | None, precision),
         )
         self.entities.append((start, entity))
 
@@ -68,8 +91,16 @@ def extract(doc: SegmentedDocument) -> list[Entity]:
                 break
             at.add("document_symbol", extra.start(1), extra.end(1), f"{value}/{normalize_symbol(extra.group(1))}")
             break
+    _numbered(at, doc.meta.body)
+    at.entities.sort(key=lambda pair: pair[0])
+    return [entity for _, entity in at.entities]
+
+
+def _numbered(at: _Located, doc_body: str | None) -> None:
+    """Citations, dates, titles, gazetteer names, sessions, agenda items and meetings."""
+    text = at.text
     seen: dict[str, str] = {}
-    for c in find_citations(text, doc.meta.body, seen):
+    for c in find_citations(text, doc_body, seen):
         at.add(c.kind, c.start, c.end, c.value, body=c.body)
     for d in find_dates(text):
         at.add("date", d.start, d.end, d.value, precision=d.precision)
@@ -82,11 +113,9 @@ def extract(doc: SegmentedDocument) -> list[Entity]:
     for m in _SESSION.finditer(text):
         number = cn_to_int(m.group(2))
         if number:
-            body = _ORGAN_EN.get(m.group(1) or "") or doc.meta.body
+            body = _ORGAN_EN.get(m.group(1) or "") or doc_body
             at.add("session", m.start(), m.end(), str(number), body=body)
     for m in _AGENDA.finditer(text):
         at.add("agenda_item", m.start(), m.end(), re.sub(r"\s+", "", m.group(1)))
     for m in _MEETING.finditer(text):
         at.add("meeting", m.start(), m.end(), m.group(1))
-    at.entities.sort(key=lambda pair: pair[0])
-    return [entity for _, entity in at.entities]

@@ -25,7 +25,9 @@ COMMITTEES = {
     "特别政治和非殖民化委员会": "Special Political and Decolonization Committee",
 }
 _COMMITTEE = re.compile("(" + "|".join(COMMITTEES) + ")")
-_SESSION = re.compile(r"^(?:(大会|人权理事会|安全理事会|经济及社会理事会))?第([〇零一二两三四五六七八九十百千\d]+)届(?:特别|紧急特别)?会议$")
+_SESSION = re.compile(
+    r"^(?:(大会|人权理事会|安全理事会|经济及社会理事会))?第([〇零一二两三四五六七八九十百千\d]+)届(?:特别|紧急特别)?会议$"
+)
 _AGENDA = re.compile(r"^(?:临时)?议程项目\s*(.+)$")
 _AGENDA_NUM = re.compile(r"^([\d]+(?:\s*\([a-z]\))*(?:\s*(?:和|及|、|,)\s*\(?[a-z\d]+\)?)*)\s*(.*)$")
 _SPONSORS = re.compile(r"^(.+?)[：:]\s*((?:订正)?决议草案)$")
@@ -45,8 +47,12 @@ _LANGUAGE = re.compile(r"^(?:Chinese|Original\s*[:：].*|中文|原文\s*[:：].
 _UN = re.compile(r"^(?:联合国|United Nations)$")
 _SEPARATORS = re.compile(r"^[\s、，,和及以]*$")
 
-BODY_BY_SYMBOL_ROOT = {"A/HRC/": "Human Rights Council", "A/": "General Assembly", "S/": "Security Council",
-                       "E/": "Economic and Social Council"}
+BODY_BY_SYMBOL_ROOT = {
+    "A/HRC/": "Human Rights Council",
+    "A/": "General Assembly",
+    "S/": "Security Council",
+    "E/": "Economic and Social Council",
+}
 
 
 @dataclass
@@ -88,7 +94,8 @@ def parse_header(lines: list[str], formula_body: str | None) -> HeaderFacts:
     return facts
 
 
-def _role(line: str, facts: HeaderFacts, expect_agenda_title: bool) -> str | None:  # noqa: PLR0911, PLR0912
+def _role(line: str, facts: HeaderFacts, expect_agenda_title: bool) -> str | None:  # noqa: PLR0911, PLR0912, PLR0915
+    # one flat table of masthead line patterns reads better than a dispatch structure
     if _UN.match(line):
         return "organization"
     if line in ORGANS_ZH:
@@ -168,7 +175,7 @@ def split_sponsors(text: str, warnings: list[ProcessingWarning]) -> list[str]:
     names: list[str] = []
     position = 0
     for hit in gazetteer.states().find(text):
-        _leftover(text[position:hit.start], names, warnings)
+        _leftover(text[position : hit.start], names, warnings)
         names.append(hit.name.canonical)
         position = hit.end
     _leftover(text[position:], names, warnings)
@@ -178,8 +185,8 @@ def split_sponsors(text: str, warnings: list[ProcessingWarning]) -> list[str]:
 def _leftover(gap: str, names: list[str], warnings: list[ProcessingWarning]) -> None:
     if _SEPARATORS.match(gap):
         return
-    for piece in re.split(r"[、，,]|(?<=\S)和(?=\S)", gap):
-        piece = piece.strip(" 、，,和及")
+    for raw in re.split(r"[、，,]|(?<=\S)和(?=\S)", gap):
+        piece = raw.strip(" 、，,和及")
         if piece:
             names.append(piece)
             warnings.append(ProcessingWarning(code="unknown_sponsor", message=f"sponsor not in gazetteer: {piece}"))
@@ -199,7 +206,7 @@ def _is_date_range(line: str) -> bool:
 
 def _derive_symbol(facts: HeaderFacts) -> None:
     """``69/179.`` in a GA resolution -> ``A/RES/69/179``; ``54/24.`` in an HRC one -> ``A/HRC/RES/54/24``."""
-    if facts.number is None or facts.symbol is not None and "/RES/" in facts.symbol:
+    if facts.number is None or (facts.symbol is not None and "/RES/" in facts.symbol):
         if facts.symbol and facts.body is None:
             facts.body = next((b for root, b in BODY_BY_SYMBOL_ROOT.items() if facts.symbol.startswith(root)), None)
         return

@@ -15,7 +15,9 @@ TITLE = re.compile(r"《([^《》\n]{1,120})》")
 _INSTRUMENT = re.compile(r"(公约|盟约|议定书|宪章|宣言|纲领|规则|条约|协定|规约|原则|准则|守则|标准规则|文书|章程)$")
 _PUBLICATION = re.compile(r"正式记录|条约汇编|年鉴|汇编|报告|评估|公报|呼吁|纪要|手册|概况|目录|简编|议程")
 _LAW = re.compile(r"法$")
-_GENERIC = frozenset({"宪章", "公约", "盟约", "议定书", "任择议定书", "宣言", "规约", "条约", "协定", "纲领", "行动纲领"})
+_GENERIC = frozenset(
+    {"宪章", "公约", "盟约", "议定书", "任择议定书", "宣言", "规约", "条约", "协定", "纲领", "行动纲领"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,9 @@ def find_titles(text: str) -> Iterator[Title]:
             found = Title(start, end, title, "law", title)
         elif not _INSTRUMENT.search(title):
             found = Title(start, end, title, "publication", title)
-        elif previous is not None and previous.kind == "instrument" and text[previous.end:m.start()] in {"》(", "》（"}:
+        elif (
+            previous is not None and previous.kind == "instrument" and text[previous.end : m.start()] in {"》(", "》（"}
+        ):
             found = Title(start, end, title, "instrument", previous.value)  # alias of the title before it
         elif title in _GENERIC:
             value = next((n for n in reversed(named) if n.endswith(title)), None)

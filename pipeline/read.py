@@ -72,9 +72,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         pass
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
-        raise UndecodableDocumentError(
-            f"{name}: cannot determine the text encoding", stage="read", document=name
-        )
+        raise UndecodableDocumentError(f"{name}: cannot determine the text encoding", stage="read", document=name)
     return _strict(data, best.encoding, name), best.encoding
 
 
@@ -82,9 +80,7 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise UndecodableDocumentError(
-            f"{name}: not valid {encoding}: {exc}", stage="read", document=name
-        ) from exc
+        raise UndecodableDocumentError(f"{name}: not valid {encoding}: {exc}", stage="read", document=name) from exc
     _refuse_binary(text, name)
     return text
 
@@ -126,9 +122,7 @@ def _pdf_text(data: bytes, name: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnsupportedDocumentError(
-            f"{name}: not a readable PDF ({exc})", stage="read", document=name
-        ) from exc
+        raise UnsupportedDocumentError(f"{name}: not a readable PDF ({exc})", stage="read", document=name) from exc
     text = "\n\f\n".join(pages)
     if not text.strip():
         raise EmptyDocumentError(

@@ -22,14 +22,27 @@ def process(data: bytes, name: str) -> ProcessedDocument:
     entities = extract(segmented)
     warnings = list(segmented.warnings)
     if source.simplified is not None:
-        warnings.insert(0, ProcessingWarning(
-            code="traditional_script", message="traditional characters converted to simplified for processing"))
+        warnings.insert(
+            0,
+            ProcessingWarning(
+                code="traditional_script", message="traditional characters converted to simplified for processing"
+            ),
+        )
     provenance = Provenance(
-        source_name=name, sha256=digest, size=len(data), media_type=source.media_type, encoding=source.encoding,
-        pipeline_version=PIPELINE_VERSION, characters=len(source.text),
+        source_name=name,
+        sha256=digest,
+        size=len(data),
+        media_type=source.media_type,
+        encoding=source.encoding,
+        pipeline_version=PIPELINE_VERSION,
+        characters=len(source.text),
         converted_from_traditional=source.simplified is not None,
     )
     return ProcessedDocument(
-        doc_id=digest, meta=segmented.meta, segments=segmented.segments, entities=entities,
-        provenance=provenance, warnings=warnings,
+        doc_id=digest,
+        meta=segmented.meta,
+        segments=segmented.segments,
+        entities=entities,
+        provenance=provenance,
+        warnings=warnings,
     )

@@ -9,6 +9,7 @@ enacting formula still gets a generic segmentation (numbered and plain paragraph
 from __future__ import annotations
 
 import re
+from typing import cast
 from dataclasses import dataclass, field
 
 from pipeline._text import (
@@ -25,6 +26,7 @@ from pipeline._text import (
 )
 from pipeline.header import parse_header
 from schemas import FootnoteRef, Meta, ProcessingWarning, Segment, VoteCounts
+from schemas.document import SegmentKind
 from schemas.stages import Block, CleanDocument, SegmentedDocument
 
 _VOTE_COUNTS = re.compile(r"(\d+)\s*票赞成\D{0,3}?(\d+)\s*票反对\D{0,4}?(\d+)\s*票弃权")
@@ -47,8 +49,17 @@ class _Builder:
     headings: int = 0
     closing: list[str] = field(default_factory=list)
 
-    def add(self, block: Block, kind: str, base_id: str, num: str | None = None, parent: str | None = None,
-            text: str | None = None, role: str | None = None) -> Segment:
+    def add(
+        self,
+        block: Block,
+        kind: str,
+        base_id: str,
+        *,
+        num: str | None = None,
+        parent: str | None = None,
+        text: str | None = None,
+        role: str | None = None,
+    ) -> Segment:
         seg_id = base_id
         n = 2
         while seg_id in self.ids:
@@ -58,8 +69,15 @@ class _Builder:
         shift = len(block.text) - len(body)
         refs = [FootnoteRef(num=r.num, offset=max(r.offset - shift, 0)) for r in block.footnote_refs]
         segment = Segment.model_construct(
-            id=seg_id, kind=kind, num=num, parent=parent, text=body, role=role, spans=block.spans,
-            footnote_refs=refs, cited_by=[],
+            id=seg_id,
+            kind=cast(SegmentKind, kind),
+            num=num,
+            parent=parent,
+            text=body,
+            role=role,
+            spans=block.spans,
+            footnote_refs=refs,
+            cited_by=[],
         )
         self.segments.append(segment)
         return segment
@@ -79,7 +97,7 @@ def segment(doc: CleanDocument) -> SegmentedDocument:
     formula_body: str | None = None
     if formula_block is not None:
         position = next(i for i, x in enumerate(body_blocks) if x is formula_block)
-        header_blocks, main_blocks = body_blocks[:position], body_blocks[position + 1:]
+        header_blocks, main_blocks = body_blocks[:position], body_blocks[position + 1 :]
         m = FORMULA.match(formula_block.text)
         formula_body = ORGANS_ZH[m.group(1)] if m else None
     facts = parse_header([x.text for x in header_blocks], formula_body)
@@ -87,7 +105,7 @@ def segment(doc: CleanDocument) -> SegmentedDocument:
         b.add(block, "header", f"hdr-{i}", role=role or "text")
     if formula_block is not None:
         b.add(formula_block, "formula", "formula")
-    numbered_ops = any(LABEL.match(x.text) and LABEL.match(x.text).group("op") for x in main_blocks)  # type: ignore[union-attr]
+    numbered_ops = any((m := LABEL.match(x.text)) is not None and m.group("op") for x in main_blocks)
     for block in main_blocks:
         _place(b, block, numbered_ops, resolution=formula_block is not None)
     _footnotes(b, footnotes)
@@ -99,7 +117,7 @@ def segment(doc: CleanDocument) -> SegmentedDocument:
     return SegmentedDocument(meta=meta, segments=b.segments, warnings=[*doc.warnings, *b.warnings])
 
 
-def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> None:  # noqa: PLR0911
+def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> None:
     text = block.text
     if b.op is not None or not resolution:
         role = _closing_role(text)
@@ -123,7 +141,7 @@ def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> N
             b.plain += 1
             b.add(block, "paragraph", f"p-{b.plain}", parent=b.op.id if b.op else None)
         return
-    rest = text[m.end():]
+    rest = text[m.end() :]
     if m.group("op") or (m.group("cnsec") and not numbered_ops):
         num = m.group("op") or m.group("cnsec")
         b.op = b.add(block, "operative", f"op-{num}", num=num, text=rest)
@@ -215,10 +233,19 @@ def _meta(facts: object, b: _Builder) -> Meta:
     if doc_type is None and not any(s.kind in ("operative", "preamble") for s in b.segments):
         doc_type = "other"
     return Meta(
-        doc_type=doc_type,  # type: ignore[arg-type]
-        body=facts.body, session=facts.session, committee=facts.committee, agenda_item=facts.agenda_item,
-        agenda_title=facts.agenda_title, title=facts.title, symbol=facts.symbol, adopted_on=adopted_on,
-        meeting=meeting, vote=vote, vote_counts=counts, sponsors=facts.sponsors,  # type: ignore[arg-type]
+        doc_type=doc_type,
+        body=facts.body,
+        session=facts.session,
+        committee=facts.committee,
+        agenda_item=facts.agenda_item,
+        agenda_title=facts.agenda_title,
+        title=facts.title,
+        symbol=facts.symbol,
+        adopted_on=adopted_on,
+        meeting=meeting,
+        vote=vote,
+        vote_counts=counts,
+        sponsors=facts.sponsors,
     )
 
 
@@ -238,5 +265,8 @@ def _check_sequences(b: _Builder) -> None:
         expected = [chr(97 + i) for i in range(len(subs))]
         got = [k.num for k in subs]
         if len(subs) <= 26 and got != expected:
-            b.warn("subparagraph_sequence",
-                   f"subparagraph labels out of sequence in {parent}: {', '.join(str(g) for g in got)}", parent)
+            b.warn(
+                "subparagraph_sequence",
+                f"subparagraph labels out of sequence in {parent}: {', '.join(str(g) for g in got)}",
+                parent,
+            )

@@ -8,9 +8,7 @@ from pydantic import Field
 
 from schemas._base import FrozenModel
 
-EventSource = Literal[
-    "minio", "seaweedfs-grpc", "seaweedfs-webhook", "reconciler", "dropfolder", "upload", "cli"
-]
+EventSource = Literal["minio", "seaweedfs-grpc", "seaweedfs-webhook", "reconciler", "dropfolder", "upload", "cli"]
 
 
 class ObjectEvent(FrozenModel):

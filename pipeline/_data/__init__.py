@@ -1,0 +1,1 @@
+"""Generated and hand-kept reference data of the core; pure Python, no I/O."""

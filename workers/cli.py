@@ -1,0 +1,111 @@
+"""The ``docpipe`` command line."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from workers.files import IGNORED_NAMES, is_ignored_name
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """docpipe: UN resolutions (Chinese first) -> structured data."""
+
+
+def _inputs(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not is_ignored_name(child.relative_to(path)):
+                    yield child
+        else:
+            yield path
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for <stem>.json outputs (created if missing).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-file lines.")
+def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+    """Process files and folders into DIR/<stem>.json (the output contract).
+
+    Unreadable inputs are reported with their reason; the rest go on; the exit status is 1
+    when any input failed.
+    """
+    from pipeline.errors import PermanentError
+    from pipeline.run import process as run
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = list(_inputs(paths))
+    failed: list[tuple[Path, str]] = []
+    written: set[str] = set()
+    show_bar = not quiet and len(files) > 1
+    bar = click.progressbar(
+        files, label="processing", file=sys.stderr, show_pos=True, item_show_func=lambda p: p.name if p else ""
+    )
+    with bar if show_bar else contextlib.nullcontext(files) as items:
+        for path in items:
+            try:
+                doc = run(path.read_bytes(), path.name)
+            except PermanentError as exc:
+                failed.append((path, f"{exc.code}: {exc.message}"))
+                continue
+            except OSError as exc:
+                failed.append((path, f"unreadable: {exc}"))
+                continue
+            stem = path.stem if path.stem not in written else f"{path.stem}-{doc.doc_id[:8]}"
+            written.add(stem)
+            (out_dir / f"{stem}.json").write_text(doc.model_dump_json(indent=1), encoding="utf-8")
+    for path, reason in failed:
+        click.echo(f"FAILED {path}: {reason}", err=True)
+    if not quiet:
+        click.echo(f"{len(written)} written to {out_dir}, {len(failed)} failed", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the output contract."""
+    from workers.contract import output_schema
+
+    click.echo(json.dumps(output_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--pred", "pred_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--min", "minimum", type=float, default=0.0, help="Exit 1 when the overall score is below this.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every component, not only the imperfect ones.")
+def evaluate(gold_dir: Path, pred_dir: Path, minimum: float, verbose: bool) -> None:
+    """Score outputs in PRED against gold annotations in GOLD."""
+    from pipeline.evaluate import evaluate as score
+
+    scores: list[float] = []
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        pred_path = pred_dir / gold_path.name
+        if not pred_path.exists():
+            raise click.ClickException(f"no output for {gold_path.stem} in {pred_dir}")
+        report = score(json.loads(gold_path.read_text("utf-8")), json.loads(pred_path.read_text("utf-8")))
+        click.echo(f"== {gold_path.stem}: {report.score:.3f}")
+        for name, (value, note) in report.rows.items():
+            if verbose or value < 1:
+                click.echo(f"   {name:34s} {value:5.2f}  {note}")
+        scores.extend(value for value, _ in report.rows.values())
+    overall = sum(scores) / len(scores) if scores else 0.0
+    click.echo(f"overall {overall:.4f}")
+    sys.exit(0 if overall >= minimum else 1)
+
+
+__all__ = ["IGNORED_NAMES", "main"]
