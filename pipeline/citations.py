@@ -20,6 +20,8 @@ CHAIN = re.compile(
 )
 _ITEM = re.compile(rf"(?P<date>{_DATE})|第?(?P<num>{_NUM})")
 _ORGAN = re.compile(r"安全理事会|安理会|人权理事会|经济及社会理事会|经社理事会|人权委员会|小组委员会|理事会|大会")
+#: What may stand between two citations that share their organ: "和", "、", "和关于……的".
+_CONNECTOR = re.compile(r"^\s*(?:、|和|及|以及|或)?\s*(?:关于[^，。；]{0,60}的)?$")
 _CLAUSE_END = re.compile(r"[，；。：]")
 _LEADING_DATE = re.compile(rf"({_DATE})(?:关于[^，。；、]{{0,40}}的)?$")
 
@@ -62,7 +64,7 @@ def find_citations(text: str, doc_body: str | None, seen: dict[str, str]) -> Ite
         lead = text[previous_end : chain.start()]
         near = _near_organ(lead)
         far = _last_organ(lead[-90:]) if near is None else near
-        if near is None and previous_body and lead.strip() in {"、", "和", "及", "以及", ""}:
+        if near is None and previous_body and _CONNECTOR.match(lead):
             near = previous_body
         items = [m for m in _ITEM.finditer(chain.group()) if m.group("num")]
         date = _LEADING_DATE.search(lead)

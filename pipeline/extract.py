@@ -93,7 +93,10 @@ def extract(doc: SegmentedDocument) -> list[Entity]:
             break
     _numbered(at, doc.meta.body)
     at.entities.sort(key=lambda pair: pair[0])
-    return [entity for _, entity in at.entities]
+    own = doc.meta.symbol
+    header = {seg.id for seg in doc.segments if seg.kind == "header"}
+    # the document's own symbol in its masthead is meta, not a citation
+    return [e for _, e in at.entities if not (e.value == own and e.type == "resolution" and e.segment in header)]
 
 
 def _numbered(at: _Located, doc_body: str | None) -> None:

@@ -44,6 +44,7 @@ _SC_NUMBER = re.compile(r"^第\s*(\d+)\s*\((\d{4})\)\s*号决议$")
 _SC_ADOPTED = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)安全理事会第(\d+)次会议通过$")
 _DISTR = re.compile(r"^Distr\.?\s*[:：]")
 _LANGUAGE = re.compile(r"^(?:Chinese|Original\s*[:：].*|中文|原文\s*[:：].*)$")
+_SYMBOL_LINE = re.compile(rf"^(?:联合国|United Nations)?\s*({SYMBOL.pattern})$")
 _UN = re.compile(r"^(?:联合国|United Nations)$")
 _SEPARATORS = re.compile(r"^[\s、，,和及以]*$")
 
@@ -159,8 +160,8 @@ def _role(line: str, facts: HeaderFacts, expect_agenda_title: bool) -> str | Non
     if m := _SC_ADOPTED.match(line):
         facts.adopted_on, facts.meeting = _zh_date(m.group(1)), int(m.group(2))
         return "adoption"
-    if SYMBOL.fullmatch(line):
-        facts.symbol = facts.symbol or normalize_symbol(line)
+    if m := _SYMBOL_LINE.match(line):
+        facts.symbol = facts.symbol or normalize_symbol(m.group(1))
         return "symbol"
     if _is_date_range(line):
         return "session_dates"

@@ -9,8 +9,8 @@ enacting formula still gets a generic segmentation (numbered and plain paragraph
 from __future__ import annotations
 
 import re
-from typing import cast
 from dataclasses import dataclass, field
+from typing import cast
 
 from pipeline._text import (
     CLOSING_BRACKET,
@@ -144,7 +144,7 @@ def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> N
     rest = text[m.end() :]
     if m.group("op") or (m.group("cnsec") and not numbered_ops):
         num = m.group("op") or m.group("cnsec")
-        b.op = b.add(block, "operative", f"op-{num}", num=num, text=rest)
+        b.op = b.add(block, "operative", f"op-{cn_to_int(num)}", num=num, text=rest)
         b.sub, b.last_item = None, None
         return
     if m.group("cnsec") or m.group("sec"):
