@@ -18,8 +18,19 @@ def test_contract_fields_are_present() -> None:
     props = output_schema()["properties"]
     assert {"meta", "segments", "entities"} <= set(props)
     defs = output_schema()["$defs"]
-    assert {"doc_type", "body", "session", "committee", "agenda_item", "title", "symbol", "adopted_on", "meeting",
-            "vote", "sponsors"} <= set(defs["Meta"]["properties"])
+    assert {
+        "doc_type",
+        "body",
+        "session",
+        "committee",
+        "agenda_item",
+        "title",
+        "symbol",
+        "adopted_on",
+        "meeting",
+        "vote",
+        "sponsors",
+    } <= set(defs["Meta"]["properties"])
     assert {"id", "kind", "num", "parent", "text"} <= set(defs["Segment"]["properties"])
     assert {"type", "text", "value", "segment", "start", "end"} <= set(defs["Entity"]["properties"])
 

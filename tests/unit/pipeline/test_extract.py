@@ -50,7 +50,9 @@ class TestSymbols:
 
     def test_final_dot_and_spaces_after_dots(self) -> None:
         """``A/HRC/54/61.`` loses its full stop; ``CONF. 157`` closes up through cleaning."""
-        doc = _doc("大会，\n\n回顾报告，¹\n\n¹ A/HRC/54/61.\n\n² A/CONF. 157/24 (Part I)和 Corr. 1，第三章。\n\n1. 决定。\n")
+        doc = _doc(
+            "大会，\n\n回顾报告，¹\n\n¹ A/HRC/54/61.\n\n² A/CONF. 157/24 (Part I)和 Corr. 1，第三章。\n\n1. 决定。\n"
+        )
         symbols = _values(doc, "document_symbol")
         assert "A/HRC/54/61" in symbols
         assert "A/CONF.157/24 (Part I)" in symbols
@@ -67,14 +69,18 @@ class TestCitations:
         [
             ("大会2019年12月18日第74/166号决议", ["A/RES/74/166"]),
             ("人权理事会2020年6月22日第43/25号决议", ["A/HRC/RES/43/25"]),
-            ("安全理事会2016年11月30日第2321(2016)号、2017年8月5日第2371(2017)号和第2397(2017)号决议",
-             ["S/RES/2321 (2016)", "S/RES/2371 (2017)", "S/RES/2397 (2017)"]),
+            (
+                "安全理事会2016年11月30日第2321(2016)号、2017年8月5日第2371(2017)号和第2397(2017)号决议",
+                ["S/RES/2321 (2016)", "S/RES/2371 (2017)", "S/RES/2397 (2017)"],
+            ),
             ("人权理事会第34/24、40/20和46/17号决议", ["A/HRC/RES/34/24", "A/HRC/RES/40/20", "A/HRC/RES/46/17"]),
             ("人权理事会第34/24号和40/20号决议", ["A/HRC/RES/34/24", "A/HRC/RES/40/20"]),
             ("见第2200 A(XXI)号决议，附件", ["A/RES/2200 A (XXI)"]),
             ("小组委员会第五十二届会议于2000年8月18日通过了关于对话的第2000/22号决议", ["E/CN.4/Sub.2/RES/2000/22"]),
-            ("人权理事会2007年6月18日关于理事会体制建设的第5/1号决议和关于行为守则的第5/2号决议",
-             ["A/HRC/RES/5/1", "A/HRC/RES/5/2"]),
+            (
+                "人权理事会2007年6月18日关于理事会体制建设的第5/1号决议和关于行为守则的第5/2号决议",
+                ["A/HRC/RES/5/1", "A/HRC/RES/5/2"],
+            ),
             ("大会第S-13/2号决议", ["A/RES/S-13/2"]),
         ],
     )
@@ -134,8 +140,12 @@ class TestTitles:
         """Treaties are instruments; 《条约汇编》 and Official Records are publications; 《…法》 a law."""
         text = "《儿童权利公约》、《条约汇编》、《大会正式记录，第七十五届会议，补编第53号》、《青年教育保障法》"
         kinds = [(t.text, t.kind) for t in find_titles(text)]
-        assert kinds == [("儿童权利公约", "instrument"), ("条约汇编", "publication"),
-                         ("大会正式记录，第七十五届会议，补编第53号", "publication"), ("青年教育保障法", "law")]
+        assert kinds == [
+            ("儿童权利公约", "instrument"),
+            ("条约汇编", "publication"),
+            ("大会正式记录，第七十五届会议，补编第53号", "publication"),
+            ("青年教育保障法", "law"),
+        ]
 
     def test_generic_title_refers_back(self) -> None:
         """《宪章》 is the Charter named before; an unnamed 《议定书》 stays unresolved."""

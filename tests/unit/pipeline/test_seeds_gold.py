@@ -45,4 +45,7 @@ def test_evaluation_can_fail(outputs: dict[str, dict]) -> None:
 def test_outputs_are_deterministic(seed_paths: list[Path]) -> None:
     """The same bytes give the same JSON: outputs can be keyed by content hash."""
     path = seed_paths[0]
-    assert process(path.read_bytes(), path.name).model_dump_json() == process(path.read_bytes(), path.name).model_dump_json()
+    assert (
+        process(path.read_bytes(), path.name).model_dump_json()
+        == process(path.read_bytes(), path.name).model_dump_json()
+    )

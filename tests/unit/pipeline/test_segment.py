@@ -61,7 +61,13 @@ class TestResolution:
         assert meta.doc_type == "draft_resolution"
         assert meta.body == "General Assembly"
         assert meta.title == "朝鲜民主主义人民共和国人权状况"
-        assert meta.sponsors == ["阿尔巴尼亚", "波斯尼亚和黑塞哥维那", "荷兰王国", "大不列颠及北爱尔兰联合王国", "美利坚合众国"]
+        assert meta.sponsors == [
+            "阿尔巴尼亚",
+            "波斯尼亚和黑塞哥维那",
+            "荷兰王国",
+            "大不列颠及北爱尔兰联合王国",
+            "美利坚合众国",
+        ]
 
     def test_structure_and_parents(self) -> None:
         """Preamble after the formula, operatives, subparagraphs under operatives, items under subparagraphs."""
@@ -83,9 +89,11 @@ class TestResolution:
 
     def test_roman_items_and_letter_i(self) -> None:
         """(i) after (h) is a subparagraph; (i), (ii) after (a) are items."""
-        text = "大会，\n\n1. 决定：\n\n(a) 甲；\n\n(i) 子一；\n\n(ii) 子二；\n\n(b) 乙；\n\n" + "".join(
-            f"({c}) 项；\n\n" for c in "cdefgh"
-        ) + "(i) 第九项。\n"
+        text = (
+            "大会，\n\n1. 决定：\n\n(a) 甲；\n\n(i) 子一；\n\n(ii) 子二；\n\n(b) 乙；\n\n"
+            + "".join(f"({c}) 项；\n\n" for c in "cdefgh")
+            + "(i) 第九项。\n"
+        )
         segs = _segment(text).segments
         items = [(s.kind, s.num, s.parent) for s in segs if s.num in ("i", "ii")]
         assert items == [("item", "i", "op-1-a"), ("item", "ii", "op-1-a"), ("subparagraph", "i", "op-1")]
@@ -99,7 +107,9 @@ class TestResolution:
 
     def test_recorded_vote_counts(self) -> None:
         """A recorded vote's counts are read loosely."""
-        text = "人权理事会，\n\n1. 决定。\n\n2023年10月12日\n\n第48次会议\n\n[以28票赞成、14票反对、5票弃权获得通过。]\n"
+        text = (
+            "人权理事会，\n\n1. 决定。\n\n2023年10月12日\n\n第48次会议\n\n[以28票赞成、14票反对、5票弃权获得通过。]\n"
+        )
         meta = _segment(text).meta
         assert meta.vote == "recorded_vote"
         assert meta.vote_counts is not None
@@ -132,7 +142,11 @@ class TestOtherLayouts:
         """SC: symbol from 第 N(YYYY)号决议, adoption line with meeting, subparagraphs."""
         doc = process(Path(DOCS / "sc_2397_2017.txt").read_bytes(), "sc.txt")
         assert (doc.meta.symbol, doc.meta.body, doc.meta.adopted_on, doc.meta.meeting) == (
-            "S/RES/2397 (2017)", "Security Council", "2017-12-22", 8151)
+            "S/RES/2397 (2017)",
+            "Security Council",
+            "2017-12-22",
+            8151,
+        )
         assert [s.num for s in doc.segments if s.kind == "operative"] == ["1", "2", "3"]
         assert "S/RES/1718 (2006)" in {e.value for e in doc.entities if e.type == "resolution"}
 
