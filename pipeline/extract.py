@@ -36,6 +36,9 @@ _ORGAN_EN = {
 }
 
 
+_Precision = Literal["day", "month"] | None
+
+
 class _Located:
     """Maps offsets in the joined text to (segment, local offset)."""
 
@@ -63,7 +66,7 @@ class _Located:
         seg = self.segments[index]
         local = start - self.starts[index]
         local_end = min(end - self.starts[index], len(seg.text))
-        entity = Entity.model_construct(
+        entity = Entity(
             type=cast(EntityType, etype),
             text=seg.text[local:local_end],
             value=value,
@@ -71,7 +74,7 @@ class _Located:
             start=local,
             end=local_end,
             body=body,
-            precision=cast(Literal["day", "month"] | None, precision),
+            precision=cast(_Precision, precision),
         )
         self.entities.append((start, entity))
 

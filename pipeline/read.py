@@ -8,6 +8,7 @@ paragraphs, ``.pdf`` its text layer. Anything else is a ``PermanentError`` with 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -85,14 +86,21 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
     return text
 
 
+_CONTROL_CHARS = re.compile("[" + "".join(f"\\x{c:02x}" for c in sorted(_BINARY_CONTROLS)) + "]")
+_CONTROL_BYTES = re.compile(_CONTROL_CHARS.pattern.encode())
+_HAN = re.compile("[\u4e00-\u9fff]")
+#: Deletes traditional-only characters: what is left tells how many there were.
+_DROP_TRADITIONAL = dict.fromkeys(T2S)
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
-    return b"\x00" in sample or sum(b in _BINARY_CONTROLS for b in sample) > len(sample) // 100
+    return b"\x00" in sample or len(_CONTROL_BYTES.findall(sample)) > len(sample) // 100
 
 
 def _refuse_binary(text: str, name: str) -> None:
     sample = text[:4096]
-    if "\x00" in sample or sum(ord(c) in _BINARY_CONTROLS for c in sample) > len(sample) // 100:
+    if "\x00" in sample or len(_CONTROL_CHARS.findall(sample)) > len(sample) // 100:
         raise UnsupportedDocumentError(
             f"{name}: binary data, not a text, .docx or .pdf document", stage="read", document=name
         )
@@ -134,10 +142,10 @@ def _pdf_text(data: bytes, name: str) -> str:
 def _with_script(source: SourceText) -> SourceText:
     """Add a simplified-character view when the text is written in traditional characters."""
     sample = source.text[:20000]
-    han = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
+    han = len(_HAN.findall(sample))
     if han < 20:
         return source
-    traditional = sum(1 for c in sample if ord(c) in T2S)
+    traditional = len(sample) - len(sample.translate(_DROP_TRADITIONAL))
     if traditional / han < 0.05:
         return source
     return SourceText(source.text, source.media_type, source.encoding, source.text.translate(T2S))

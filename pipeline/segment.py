@@ -68,7 +68,7 @@ class _Builder:
         body = block.text if text is None else text
         shift = len(block.text) - len(body)
         refs = [FootnoteRef(num=r.num, offset=max(r.offset - shift, 0)) for r in block.footnote_refs]
-        segment = Segment.model_construct(
+        segment = Segment(
             id=seg_id,
             kind=cast(SegmentKind, kind),
             num=num,
