@@ -1,0 +1,59 @@
+"""Errors of the shell (``workers/``): third-party failures translated at the port boundary::
+
+    DocpipeError                      (pipeline.errors)
+    ├── PermanentError                never retried -> failure record, message acked, original kept
+    │   ├── ObjectNotFoundError       the object (or its bucket) does not exist
+    │   └── InvalidEventError         a notification or task payload that cannot be read; ``.data`` keeps it
+    └── TransientError                retried with backoff, capped, then dead-lettered
+        ├── StorageError              the object store is unreachable, timed out or answered 5xx
+        └── PublishError              an outcome event could not be published (broker down)
+
+Each adapter maps its library's exceptions in one place and chains them (``raise ... from exc``).
+Errors the caller cannot act on differently (a bug, a wrong argument) are not wrapped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.errors import PermanentError, TransientError
+
+__all__ = ["InvalidEventError", "ObjectNotFoundError", "PublishError", "StorageError"]
+
+
+class StorageError(TransientError):
+    """The object store could not be reached or failed (connection refused, timeout, HTTP 5xx)."""
+
+    code = "storage"
+
+
+class PublishError(TransientError):
+    """An outcome event could not be handed to the broker."""
+
+    code = "publish"
+
+
+class ObjectNotFoundError(PermanentError):
+    """The object or its bucket does not exist (S3 ``NoSuchKey`` / ``NoSuchBucket``)."""
+
+    code = "not_found"
+
+
+class InvalidEventError(PermanentError):
+    """A payload that is not a notification docpipe understands.
+
+    Args:
+        message: What is wrong with it.
+        data: The raw payload as received, kept for the failure record.
+
+    >>> InvalidEventError("no Records", data={"x": 1}).data
+    {'x': 1}
+    """
+
+    code = "invalid_event"
+
+    def __init__(
+        self, message: str, *, data: Any = None, stage: str | None = None, document: str | None = None
+    ) -> None:
+        super().__init__(message, stage=stage, document=document)
+        self.data = data
