@@ -108,4 +108,15 @@ def evaluate(gold_dir: Path, pred_dir: Path, minimum: float, verbose: bool) -> N
     sys.exit(0 if overall >= minimum else 1)
 
 
+def _attach_service_commands() -> None:
+    """``upload``, ``intake``, ``up`` and ``status`` live in their own modules."""
+    from workers.cli_service import register
+    from workers.cli_status import status
+
+    register(main)
+    main.add_command(status)
+
+
+_attach_service_commands()
+
 __all__ = ["IGNORED_NAMES", "main"]

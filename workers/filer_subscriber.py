@@ -11,7 +11,8 @@ a subscriber that saves its position after handling each event loses nothing acr
 Measured facts this relies on (SeaweedFS 4.48):
 
 - ``since_ns`` is inclusive: the event at exactly ``since_ns`` is sent again, so events with
-  ``ts_ns <=`` the saved position are skipped here.
+  ``ts_ns <=`` the position a connection started from are skipped here. Under concurrent writes
+  the stream is not strictly ordered, so later events older than the newest seen are kept.
 - ``client_id`` must be non-zero, or no live events arrive after the replay.
 - The filer refuses a second subscription with a known ``client_id`` unless its ``client_epoch`` is
   higher ("duplicated local subscription", gRPC UNKNOWN); every connection therefore takes a new,
@@ -241,17 +242,21 @@ class FilerSubscriber:
             while not stop.is_set():
                 received = False
                 try:
-                    with contextlib.closing(self._stream(stop, position)) as stream:
+                    connected_since = position
+                    with contextlib.closing(self._stream(stop, connected_since)) as stream:
                         for response in stream:
                             received = True
                             if stop.is_set():
                                 return
-                            if response.ts_ns <= position:
-                                continue  # since_ns is inclusive: already handled
+                            if response.ts_ns <= connected_since:
+                                continue  # since_ns is inclusive: the boundary event was handled
+                            # The stream is not strictly ordered under concurrent writes: an event
+                            # older than the newest one seen is still new, so only the connection's
+                            # starting point filters (the ledger dedupes anything seen twice).
                             event = event_from_response(response)
                             if event is not None:
                                 yield event  # the caller handles it before asking for the next one
-                            position = response.ts_ns
+                            position = max(position, response.ts_ns)
                             self._advance(position, force=event is not None)
                     log.info("filer %s closed the metadata stream; reconnecting", self.filer_grpc_addr)
                 except grpc.RpcError as exc:

@@ -51,8 +51,10 @@ class IntakeSettings(BaseModel):
     webhook_token: str = "change-me"
     filer_grpc: str = "127.0.0.1:18888"
     reconcile_interval: float = 30.0
+    drop_enabled: bool = True
     drop_dir: Path = Path(".docpipe/drop")
     drop_stable_seconds: float = 2.0
+    drop_poll_interval: float = 1.0
 
 
 class Settings(BaseSettings):

@@ -1,0 +1,24 @@
+# The docpipe application image: worker, intake and Flower (docker-compose.yml uses it for all three).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first (cached while only the code changes), then the code.
+COPY pyproject.toml README.md ./
+COPY schemas ./schemas
+COPY pipeline ./pipeline
+COPY workers ./workers
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /var/lib/docpipe --create-home docpipe \
+    && mkdir -p /drop && chown docpipe /drop
+
+USER docpipe
+ENV DOCPIPE_DATA_DIR=/var/lib/docpipe
+
+# docker-compose.yml sets the command of each service; alone, the image runs a worker.
+CMD ["celery", "-A", "workers", "worker", "-Q", "docpipe.process,docpipe.publish", "-E", "--loglevel=INFO"]

@@ -1,0 +1,273 @@
+# mypy: disable-error-code="no-untyped-call"
+"""End-to-end benchmark: S3 upload -> intake -> worker -> ``document.processed`` on the exchange.
+
+Uploads N seed-sized documents (each seed plus a unique last line, so every one is a new document)
+through the S3 API, and measures with a consumer bound to the ``docpipe.events`` exchange:
+
+- throughput: documents published per second, from the first upload to the last event;
+- latency: from the end of each upload (its PUT answered) to its event arriving, p50/p95/p99,
+  both for a burst (all N at once, as fast as the uploader threads go) and idle (one at a time);
+- worker peak RSS (``VmHWM``) of the worker's main process and of each pool process.
+
+Nothing enqueues by hand: the stack's intake (SeaweedFS metadata subscriber, or MinIO's webhook)
+has to notice each upload, as in production. Without ``--endpoint`` the embedded stack of
+``docpipe up`` is started here (data in a temporary folder) and stopped afterwards.
+
+    .venv/bin/python bench/bench_e2e.py                      # 2,000 docs on the embedded stack
+    .venv/bin/python bench/bench_e2e.py --docs 200 --idle 20 --concurrency 2
+    .venv/bin/python bench/bench_e2e.py --endpoint 127.0.0.1:9000 --access-key K --secret-key S \\
+        --redis-url redis://127.0.0.1:6379/0 --worker-pid 1234   # a running stack
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kombu.connection import Connection  # noqa: E402
+from kombu.entity import Exchange, Queue  # noqa: E402
+
+from workers.settings import Settings, StorageSettings  # noqa: E402
+from workers.stack import Stack, StackOptions  # noqa: E402
+from workers.storage import S3ObjectStore  # noqa: E402
+
+SEEDS = [path.read_bytes() for path in sorted((ROOT / "seeds").glob("*.txt"))]
+#: The benchmark's own Redis database, flushed before and after a run (other URLs are never flushed).
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/10"
+
+
+def flush_bench_db(url: str) -> None:
+    if url != BENCH_REDIS_URL:
+        return
+    from redis import Redis
+
+    with contextlib.suppress(Exception):  # not running: the embedded stack starts its own Valkey instead
+        Redis.from_url(url, socket_connect_timeout=1).flushdb()
+
+
+class EventCollector:
+    """A consumer on an exclusive queue bound to ``document.*``: arrival time per subject (key)."""
+
+    def __init__(self, url: str, exchange: str) -> None:
+        self.connection = Connection(url)
+        self.queue = Queue(f"bench-{uuid.uuid4().hex[:8]}", Exchange(exchange, type="topic", durable=True),
+                           routing_key="document.*", exclusive=True, auto_delete=True)  # fmt: skip
+        self.arrived: dict[str, tuple[float, str]] = {}
+        self.changed = threading.Condition()
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("event consumer did not start")
+
+    def _on_message(self, body: Any, message: Any) -> None:
+        now = time.time()
+        event = json.loads(body) if isinstance(body, str | bytes) else body
+        with self.changed:
+            self.arrived.setdefault(event.get("subject", ""), (now, event.get("type", "").rsplit(".", 1)[-1]))
+            self.changed.notify_all()
+        message.ack()
+
+    def _run(self) -> None:
+        with self.connection.Consumer([self.queue], callbacks=[self._on_message], accept=["json"]):
+            self._ready.set()
+            while not self._stop.is_set():
+                try:
+                    self.connection.drain_events(timeout=0.5)
+                except TimeoutError:
+                    continue
+
+    def wait_for(self, keys: set[str], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not keys <= self.arrived.keys():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(min(left, 1.0))
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.connection.release()
+
+
+def document(index: int, run_id: str) -> bytes:
+    return SEEDS[index % len(SEEDS)] + f"\n\n（基准 {run_id} 第 {index} 号）\n".encode()
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(values)}
+
+
+def rate_of_first(arrived: dict[str, tuple[float, str]], first: float, share: float) -> float:
+    """Documents per second until ``share`` of them had arrived (a few stragglers left out)."""
+    times = sorted(t for t, _ in arrived.values())
+    count = max(1, int(len(times) * share))
+    return round(count / (times[count - 1] - first), 1) if times else 0.0
+
+
+def peak_rss_mib(pid: int | None) -> dict[str, float]:
+    """``VmHWM`` (peak resident set) of ``pid`` and each process in its process group, in MiB."""
+    if pid is None:
+        return {}
+    peaks: dict[str, float] = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pid:
+                continue
+            status = (proc / "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[f"{'main' if int(proc.name) == pid else 'child'} {proc.name}"] = int(line.split()[1]) / 1024
+    return peaks
+
+
+def upload_all(store: Any, bucket: str, docs: dict[str, bytes], threads: int) -> dict[str, tuple[float, str]]:
+    """Upload in parallel; (time the PUT was answered, ETag) per key."""
+    done: dict[str, tuple[float, str]] = {}
+
+    def put(item: tuple[str, bytes]) -> None:
+        etag = store.put_bytes(bucket, item[0], item[1], content_type="text/plain")
+        done[item[0]] = (time.time(), etag)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(put, docs.items()))
+    return done
+
+
+def hinted_by(settings: Settings, bucket: str, uploaded: dict[str, tuple[float, str]]) -> dict[str, int]:
+    """How many uploads each intake path enqueued (from the ledger's ``source``)."""
+    from workers.deps import make_ledger
+    from workers.ledger import ObjectRef
+
+    ledger, counts = make_ledger(settings), dict[str, int]()
+    for key, (_, etag) in uploaded.items():
+        source = ledger.object_record(ObjectRef(bucket, key, etag)).get("source", "?")
+        counts[source] = counts.get(source, 0) + 1
+    return counts
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    stack: Stack | None = None
+    data_dir: Path | None = None
+    flush_bench_db(args.redis_url)
+    if args.endpoint:
+        storage = StorageSettings(endpoint=args.endpoint, access_key=args.access_key, secret_key=args.secret_key)
+        settings = Settings(redis_url=args.redis_url, storage=storage)
+        worker_pid = args.worker_pid
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="docpipe-bench-"))
+        base = Settings(data_dir=data_dir, redis_url=args.redis_url, intake={"drop_dir": data_dir / "drop"})
+        stack = Stack(base, StackOptions(flower=args.flower, concurrency=args.concurrency))
+        began = time.monotonic()
+        stack.start()
+        print(f"embedded stack up in {time.monotonic() - began:.1f} s", file=sys.stderr)
+        for line in stack.describe():
+            print("  " + line, file=sys.stderr)
+        settings = stack.settings
+        worker_pid = stack.worker.pid if stack.worker else None
+    store = S3ObjectStore.from_settings(settings.storage)
+    bucket = settings.storage.inbox_bucket
+    store.ensure_bucket(bucket)
+    collector = EventCollector(settings.effective_publish_url, settings.publish.exchange)
+    collector.start()
+    run_id = uuid.uuid4().hex[:8]
+    try:
+        idle: list[float] = []
+        for i in range(args.idle):  # one at a time: the latency of a quiet system
+            key = f"bench-{run_id}/idle-{i:04d}.txt"
+            store.put_bytes(bucket, key, document(10_000_000 + i, run_id), content_type="text/plain")
+            sent = time.time()
+            if collector.wait_for({key}, args.timeout):
+                idle.append((collector.arrived[key][0] - sent) * 1000)
+        docs = {f"bench-{run_id}/{i:05d}.txt": document(i, run_id) for i in range(args.docs)}
+        first = time.time()
+        uploaded = upload_all(store, bucket, docs, args.threads)
+        upload_seconds = time.time() - first
+        complete = collector.wait_for(set(docs), args.timeout)
+        arrived = {k: collector.arrived[k] for k in docs if k in collector.arrived}
+        last = max((t for t, _ in arrived.values()), default=time.time())
+        latencies = [(arrived[k][0] - uploaded[k][0]) * 1000 for k in arrived]
+        outcomes: dict[str, int] = {}
+        for _, outcome in arrived.values():
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        return {
+            "docs": args.docs,
+            "complete": complete,
+            "events": len(arrived),
+            "outcomes": outcomes,
+            "enqueued_by": hinted_by(settings, bucket, uploaded),
+            "upload_docs_per_s": round(args.docs / upload_seconds, 1),
+            "throughput_docs_per_s": round(len(arrived) / (last - first), 1) if arrived else 0.0,
+            "throughput_first_99pct_docs_per_s": rate_of_first(arrived, first, 0.99),
+            "burst_latency_ms": {k: round(v, 1) for k, v in percentiles(latencies).items()},
+            "idle_latency_ms": {k: round(v, 1) for k, v in percentiles(idle).items()},
+            "worker_peak_rss_mib": {k: round(v, 1) for k, v in sorted(peak_rss_mib(worker_pid).items())},
+            "concurrency": args.concurrency or settings.worker.concurrency,
+        }
+    finally:
+        collector.stop()
+        if stack is not None:
+            stack.stop()
+        flush_bench_db(args.redis_url)
+        if data_dir is not None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=2000, help="documents in the burst (default 2000)")
+    parser.add_argument("--idle", type=int, default=20, help="documents sent one at a time first (default 20)")
+    parser.add_argument("--threads", type=int, default=8, help="uploader threads (default 8)")
+    parser.add_argument("--concurrency", type=int, default=None, help="worker processes (embedded stack)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the events")
+    parser.add_argument("--flower", action="store_true", help="also start Flower (it costs throughput)")
+    parser.add_argument("--redis-url", default=BENCH_REDIS_URL,
+                        help="used when it answers, else the embedded stack starts Valkey (default: db 10, "
+                             "flushed before and after)")  # fmt: skip
+    parser.add_argument("--endpoint", help="S3 host:port of a running stack (then nothing is started)")
+    parser.add_argument("--access-key", default="docpipe")
+    parser.add_argument("--secret-key", default="docpipe-secret")
+    parser.add_argument("--worker-pid", type=int, help="with --endpoint: the worker whose RSS to report")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON only")
+    result = run(parser.parse_args())
+    if "--json" in sys.argv:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    print(f"documents      {result['events']}/{result['docs']} events {result['outcomes']}"
+          f"{'' if result['complete'] else '  (TIMED OUT)'}")  # fmt: skip
+    print(f"enqueued by    {result['enqueued_by']}")
+    print(f"upload rate    {result['upload_docs_per_s']} docs/s")
+    print(f"throughput     {result['throughput_docs_per_s']} docs/s (first upload -> last event), "
+          f"{result['throughput_first_99pct_docs_per_s']} docs/s until 99 % had arrived")  # fmt: skip
+    print(f"latency burst  {result['burst_latency_ms']}")
+    print(f"latency idle   {result['idle_latency_ms']}")
+    print(f"worker RSS     peak MiB {result['worker_peak_rss_mib']} (concurrency {result['concurrency']})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""The intake on real components: SeaweedFS (fixture), Redis on 127.0.0.1:6379, a real Celery worker.
+
+- the reconciler enqueues exactly the uploads the ledger does not know (new keys, new versions);
+- an event that never arrives: the reconciler alone gets the object processed end to end;
+- the filer subscriber and the drop folder each get an object processed end to end.
+
+Own Redis databases (not the shared test DB 15): 11 for the worker-less ledger/queue checks, 12 for
+the end-to-end module worker, both flushed before and after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.integration.conftest import S3_ACCESS_KEY, S3_SECRET_KEY, unique_bucket_name
+from workers.celery_app import PROCESS_QUEUE, create_app
+from workers.deps import make_ledger
+from workers.intake import IntakeService
+from workers.ledger import ObjectRef
+from workers.processes import ManagedProcess, wait_until
+from workers.reconciler import reconcile_once
+from workers.seaweed import SeaweedServer
+from workers.settings import IntakeSettings, Settings, StorageSettings
+from workers.stack import PROJECT_ROOT, settings_env
+from workers.storage import S3ObjectStore
+from workers.tasks import enqueue
+
+pytestmark = pytest.mark.integration
+
+QUEUE_REDIS_URL = "redis://127.0.0.1:6379/11"
+E2E_REDIS_URL = "redis://127.0.0.1:6379/12"
+SEED = (PROJECT_ROOT / "seeds" / "003_5b8e28b97d1114ab.txt").read_bytes()
+#: Seconds within which an uploaded seed must be published (it takes well under one).
+PUBLISH_TIMEOUT = 30.0
+
+
+def unique_seed() -> bytes:
+    """A seed-sized document with content of its own (a distinct document id)."""
+    return SEED + f"\n\n<!-- test {uuid.uuid4().hex} -->\n".encode()
+
+
+def flushed(url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=2)
+    client.ping()  # a missing Redis fails the test, never skips it
+    client.flushdb()
+    try:
+        yield client
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def make_settings(seaweed: SeaweedServer, redis_url: str, inbox: str, tmp: Path, **intake: object) -> Settings:
+    storage = StorageSettings(
+        endpoint=seaweed.s3_endpoint,
+        access_key=S3_ACCESS_KEY,
+        secret_key=S3_SECRET_KEY,
+        inbox_bucket=inbox,
+        processed_bucket=f"{inbox}-out",
+        failed_bucket=f"{inbox}-failed",
+    )
+    options = {"filer_grpc": seaweed.filer_grpc, "reconcile_interval": 0.5, "drop_dir": tmp / "drop",
+               "drop_stable_seconds": 0.3, "webhook_token": "test-token", **intake}  # fmt: skip
+    return Settings(redis_url=redis_url, data_dir=tmp, storage=storage, intake=IntakeSettings(**options))
+
+
+class TestReconcilerLedger:
+    """Without a worker: what the reconciler puts on the queue, checked in Redis."""
+
+    @pytest.fixture(name="queue_redis")
+    def _queue_redis(self) -> Iterator[redis.Redis]:
+        yield from flushed(QUEUE_REDIS_URL)
+
+    def test_enqueues_exactly_unprocessed(
+        self, seaweed: SeaweedServer, store: S3ObjectStore, bucket: str, queue_redis: redis.Redis, tmp_path: Path
+    ) -> None:
+        """New keys and new versions are enqueued once; known uploads and system keys never."""
+        settings = make_settings(seaweed, QUEUE_REDIS_URL, bucket, tmp_path)
+        send = functools.partial(enqueue, app=create_app(settings))
+        for key in ["a.txt", "大会/b.txt", "c/.DS_Store", "d.txt.part", "~$e.docx"]:
+            store.put_bytes(bucket, key, unique_seed())
+
+        first = reconcile_once(store, bucket, send)
+        assert (first.listed, first.enqueued, first.skipped, first.ignored) == (5, 2, 0, 3)
+        second = reconcile_once(store, bucket, send)
+        assert (second.enqueued, second.skipped) == (0, 2)  # in flight: not again
+
+        store.put_bytes(bucket, "a.txt", unique_seed())  # a new version of a key
+        store.put_bytes(bucket, "f.txt", unique_seed())  # a new key
+        third = reconcile_once(store, bucket, send)
+        assert (third.enqueued, third.skipped) == (2, 1)
+        assert queue_redis.llen(PROCESS_QUEUE) == 4
+
+        ledger = make_ledger(settings)
+        etag = store.stat(bucket, "f.txt").etag
+        assert ledger.object_record(ObjectRef(bucket, "f.txt", str(etag)))["source"] == "reconciler"
+
+
+@pytest.fixture(scope="module", name="e2e_redis")
+def _e2e_redis() -> Iterator[redis.Redis]:
+    yield from flushed(E2E_REDIS_URL)
+
+
+@pytest.fixture(scope="module", name="worker_settings")
+def _worker_settings(
+    seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory, e2e_redis: redis.Redis
+) -> Iterator[Settings]:
+    settings = make_settings(seaweed, E2E_REDIS_URL, unique_bucket_name("w"), tmp_path_factory.mktemp("worker"))
+    yield settings
+    store = S3ObjectStore.from_settings(settings.storage)
+    for name in (settings.storage.processed_bucket, settings.storage.failed_bucket):
+        with contextlib.suppress(Exception):  # never created when no test got that far
+            store.remove_bucket(name)
+
+
+@pytest.fixture(scope="module", name="worker")
+def _worker(worker_settings: Settings) -> Iterator[ManagedProcess]:
+    """A real ``celery -A workers worker`` on both queues, for the whole module."""
+    name = f"intake-test-{uuid.uuid4().hex[:8]}@localhost"
+    env = settings_env(worker_settings) | {"PYTHONPATH": str(PROJECT_ROOT)}
+    queues = ",".join(q.name for q in create_app(worker_settings).conf.task_queues)
+    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-c", "1", "-n", name, "-Q", queues,
+               "--loglevel=INFO", "--without-mingle", "--without-gossip"]  # fmt: skip
+    process = ManagedProcess("worker", command, Path(worker_settings.data_dir) / "worker.log", env)
+    process.start(cwd=PROJECT_ROOT)
+    app = create_app(worker_settings)
+    try:
+        wait_until(lambda: bool(app.control.ping(destination=[name], timeout=0.5)), 60, "worker", process)
+        yield process
+    finally:
+        process.stop(grace=10)
+
+
+def wait_published(settings: Settings, bucket: str, key: str, etag: str) -> dict[str, str]:
+    ledger = make_ledger(settings)
+    deadline = time.monotonic() + PUBLISH_TIMEOUT
+    record: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        record = ledger.object_record(ObjectRef(bucket, key, etag))
+        if record.get("state") in {"published", "failed", "duplicate"}:
+            break
+        time.sleep(0.1)
+    assert record.get("state") == "published", record
+    return record
+
+
+class TestEndToEnd:
+    """A real worker behind each intake path; outputs checked in the processed bucket."""
+
+    def run_intake(self, worker_settings: Settings, bucket: str, tmp_path: Path, **parts: bool) -> IntakeService:
+        flags = {"webhook": False, "filer": False, "reconciler": False, "dropfolder": False} | parts
+        settings = worker_settings.model_copy(
+            update={"storage": worker_settings.storage.model_copy(update={"inbox_bucket": bucket}),
+                    "intake": worker_settings.intake.model_copy(update={"drop_dir": tmp_path / "drop"})}
+        )  # fmt: skip
+        service = IntakeService(settings, **flags)
+        service.start()
+        return service
+
+    def check_output(self, store: S3ObjectStore, settings: Settings, record: dict[str, str], data: bytes) -> None:
+        doc_id = hashlib.sha256(data).hexdigest()
+        assert record["doc_id"] == doc_id
+        assert store.exists(settings.storage.processed_bucket, f"{doc_id}/document.json")
+
+    def test_event_that_never_arrives(
+        self, worker: ManagedProcess, worker_settings: Settings, store: S3ObjectStore, bucket: str, tmp_path: Path
+    ) -> None:
+        """An object put with no event and no nudge is found by the reconciler and published."""
+        data = unique_seed()
+        etag = store.put_bytes(bucket, "lost-event.txt", data)
+        service = self.run_intake(worker_settings, bucket, tmp_path, reconciler=True)
+        try:
+            record = wait_published(worker_settings, bucket, "lost-event.txt", etag)
+            assert record["source"] == "reconciler"
+            self.check_output(store, worker_settings, record, data)
+            assert service.reconciler is not None
+            again = reconcile_once(store, bucket, service.enqueue)
+            assert (again.enqueued, again.skipped) == (0, 1)  # completed: never enqueued again
+        finally:
+            service.stop()
+
+    def test_filer_subscriber_path(
+        self, worker: ManagedProcess, worker_settings: Settings, store: S3ObjectStore, bucket: str, tmp_path: Path
+    ) -> None:
+        """With only the gRPC subscriber running, an S3 PUT is published (and was hinted by it)."""
+        service = self.run_intake(worker_settings, bucket, tmp_path, filer=True)
+        try:
+            data = unique_seed()
+            etag = store.put_bytes(bucket, "决议/经由订阅.txt", data)
+            record = wait_published(worker_settings, bucket, "决议/经由订阅.txt", etag)
+            assert record["source"] == "seaweedfs-grpc"
+            self.check_output(store, worker_settings, record, data)
+        finally:
+            service.stop()
+
+    def test_drop_folder_path(
+        self, worker: ManagedProcess, worker_settings: Settings, store: S3ObjectStore, bucket: str, tmp_path: Path
+    ) -> None:
+        """A file written into the drop folder is uploaded once settled, moved to .done, published."""
+        service = self.run_intake(worker_settings, bucket, tmp_path, dropfolder=True)
+        try:
+            data = unique_seed()
+            drop = tmp_path / "drop"
+            drop.mkdir(exist_ok=True)
+            (drop / "放入.txt.part").write_bytes(data)
+            (drop / "放入.txt.part").rename(drop / "放入.txt")  # how browsers finish a download
+            wait_until(lambda: store.exists(bucket, "放入.txt"), 15, "drop-folder upload")
+            record = wait_published(worker_settings, bucket, "放入.txt", str(store.stat(bucket, "放入.txt").etag))
+            assert record["source"] == "dropfolder"
+            self.check_output(store, worker_settings, record, data)
+            wait_until(lambda: not (drop / "放入.txt").exists(), 5, "move to .done")
+            assert [p.name.split("-", 1)[1] for p in (drop / ".done").iterdir()] == ["放入.txt"]
+        finally:
+            service.stop()

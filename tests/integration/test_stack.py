@@ -1,0 +1,131 @@
+"""``docpipe up`` as a user runs it: a subprocess, real SeaweedFS, Valkey, Celery worker and Flower.
+
+Redis is pointed at a port where nothing answers, so the stack starts its own Valkey too; every
+port is free-chosen, every file lives in a temporary directory. Afterwards no process of the
+stack may be left running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workers.processes import free_port
+from workers.stack import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+GOLD = PROJECT_ROOT / "tests" / "fixtures" / "gold"
+
+
+def up_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "workers.cli_service", "up", "--flower-port", str(free_port()), *args]
+
+
+def stack_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        DOCPIPE_DATA_DIR=str(tmp_path / "data"),
+        DOCPIPE_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",  # nothing answers: Valkey is started
+        DOCPIPE_INTAKE__DROP_DIR=str(tmp_path / "drop"),
+        DOCPIPE_INTAKE__WEBHOOK_PORT=str(free_port()),
+    )
+    return env
+
+
+def stack_pids(output: str) -> list[int]:
+    """The pids ``docpipe up`` printed (SeaweedFS, Valkey, worker, Flower)."""
+    return [int(pid) for pid in re.findall(r"\bpid (\d+)", output)]
+
+
+def running_with(text: str) -> list[str]:
+    """Command lines of live processes that mention ``text`` (zombies excluded)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(cmdline)
+    return found
+
+
+def assert_nothing_left(tmp_path: Path, output: str) -> None:
+    assert running_with(str(tmp_path)) == []
+    pids = stack_pids(output)
+    assert len(pids) >= 3, output
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+def test_up_demo_publishes_the_seeds(tmp_path: Path) -> None:
+    """``docpipe up --demo seeds/``: all four published, table printed, outputs copied, all stopped."""
+    out = tmp_path / "out"
+    began = time.monotonic()
+    result = subprocess.run(
+        up_command("--demo", str(PROJECT_ROOT / "seeds"), "--out", str(out), "--timeout", "60"),
+        env=stack_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    elapsed = time.monotonic() - began
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 published, 0 other" in result.stdout
+    assert re.search(r"^flower\s+http://127\.0\.0\.1:\d+", result.stdout, re.MULTILINE)
+    assert "started here (valkey)" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if re.match(r"^00\d_\w+\.txt\s", line)]
+    assert len(rows) == 4 and all(" published " in row for row in rows)
+    copies = sorted(p.name for p in out.glob("*.json"))
+    assert copies == sorted(p.name for p in GOLD.glob("*.json"))
+    for copy in out.glob("*.json"):
+        document = json.loads(copy.read_text(encoding="utf-8"))
+        assert document["segments"] and document["meta"]["title"]
+    assert_nothing_left(tmp_path, result.stdout)
+    assert elapsed < 90, f"docpipe up --demo took {elapsed:.0f} s"
+
+
+def test_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    """Without --demo it stays up until SIGINT, then stops every part and exits 0."""
+    process = subprocess.Popen(
+        up_command("--no-flower"),
+        env=stack_env(tmp_path),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if "docpipe is up" in line:
+                break
+        assert any("docpipe is up" in line for line in lines), "".join(lines)
+        assert running_with(str(tmp_path)), "the stack's processes should be running now"
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = "".join(lines) + rest
+    assert process.returncode == 0, output
+    assert "all stopped." in output
+    assert_nothing_left(tmp_path, output)

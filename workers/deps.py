@@ -1,0 +1,133 @@
+"""What a task needs from the outside world, built once per worker process and injectable in tests.
+
+``worker_process_init`` builds the ``Deps`` of each prefork child after the fork (connections are
+never shared across processes); other pools (solo, threads, the test worker) build them lazily on
+first use. Tests call ``set_deps(Deps(...))`` with fakes, or with real adapters on test buckets.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_process_init, worker_process_shutdown
+from redis import Redis
+
+from pipeline.run import process as core_process
+from schemas import ProcessedDocument
+from workers.ledger import Ledger
+from workers.publisher import KombuPublisher, Publisher
+from workers.settings import Settings, get_settings
+from workers.storage import ObjectStore, S3ObjectStore
+
+Process = Callable[[bytes, str], ProcessedDocument]
+#: Test-only: seconds each document's processing is stretched by (to kill a worker mid-task).
+#: Read here, in the shell, never by the pure core; unset in production.
+SLOW_ENV = "DOCPIPE_TEST_PROCESS_DELAY"
+
+
+@dataclass
+class Deps:
+    """Settings and the adapters a task talks to."""
+
+    settings: Settings
+    store: ObjectStore
+    redis: Redis
+    ledger: Ledger
+    publisher: Publisher
+    process: Process = field(default=core_process)
+
+    _buckets_ready: bool = field(default=False, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Deps:
+        """Real adapters for ``settings``; connections open lazily, on first use."""
+        ledger = make_ledger(settings)
+        return cls(
+            settings=settings,
+            store=S3ObjectStore.from_settings(settings.storage),
+            redis=ledger.client,
+            ledger=ledger,
+            publisher=KombuPublisher(settings.effective_publish_url, settings.publish.exchange),
+            process=_slowed(core_process, float(os.environ.get(SLOW_ENV) or 0)),
+        )
+
+    def ensure_buckets(self) -> None:
+        """Create the processed and failed buckets once per process (a StorageError is retried)."""
+        if not self._buckets_ready:
+            self.store.ensure_bucket(self.settings.storage.processed_bucket)
+            self.store.ensure_bucket(self.settings.storage.failed_bucket)
+            self._buckets_ready = True
+
+    def close(self) -> None:
+        self.publisher.close()
+        self.redis.close()
+
+
+def make_ledger(settings: Settings) -> Ledger:
+    """The ledger on ``settings.redis_url``, with TTLs derived from the worker's timeouts."""
+    client = Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10,
+                            socket_connect_timeout=5, health_check_interval=30)
+    worker = settings.worker
+    return Ledger(
+        client,
+        pending_ttl=max(worker.visibility_timeout * 2, 600),
+        claim_ttl=worker.task_time_limit + 60,
+        dead_letter_ttl=3600,
+    )
+
+
+def _slowed(process: Process, delay: float) -> Process:
+    if delay <= 0:
+        return process
+
+    def slow_process(data: bytes, name: str) -> ProcessedDocument:
+        time.sleep(delay)
+        return process(data, name)
+
+    return slow_process
+
+
+class _ProcessDeps:
+    """This process's ``Deps`` (one slot, guarded: the threads pool shares it)."""
+
+    lock = threading.Lock()
+    deps: Deps | None = None
+
+
+def set_deps(deps: Deps | None) -> None:
+    """Install ``deps`` for this process (None: build from settings on next use)."""
+    with _ProcessDeps.lock:
+        _ProcessDeps.deps = deps
+
+
+def get_deps(app: Celery | None = None) -> Deps:
+    """This process's ``Deps``, built on first use from the app's settings (or ``get_settings()``)."""
+    with _ProcessDeps.lock:
+        if _ProcessDeps.deps is None:
+            settings = getattr(app, "settings", None)
+            _ProcessDeps.deps = Deps.from_settings(settings if isinstance(settings, Settings) else get_settings())
+        return _ProcessDeps.deps
+
+
+def _build_for_child(sender: Any = None, **kwargs: Any) -> None:
+    from celery import current_app
+
+    set_deps(None)
+    get_deps(current_app._get_current_object())
+
+
+def _close_for_child(sender: Any = None, **kwargs: Any) -> None:
+    with _ProcessDeps.lock:
+        if _ProcessDeps.deps is not None:
+            _ProcessDeps.deps.close()
+            _ProcessDeps.deps = None
+
+
+worker_process_init.connect(_build_for_child, weak=False)
+worker_process_shutdown.connect(_close_for_child, weak=False)
