@@ -21,4 +21,4 @@ USER docpipe
 ENV DOCPIPE_DATA_DIR=/var/lib/docpipe
 
 # docker-compose.yml sets the command of each service; alone, the image runs a worker.
-CMD ["celery", "-A", "workers", "worker", "-Q", "docpipe.process,docpipe.publish", "-E", "--loglevel=INFO"]
+CMD ["celery", "-A", "workers", "worker", "-Q", "docpipe.process", "-E", "--loglevel=INFO"]

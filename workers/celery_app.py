@@ -5,8 +5,8 @@ One task per document, on its own queue (``docs/service.md`` has the measurement
     docpipe.process  queue docpipe.process   ledger -> load -> read/clean/segment/extract (in-process)
                                              -> outputs -> ledger -> outcome event
 
-Splitting the stages into five chained tasks measured 2.5-3x slower (each hop costs more CPU than
-a stage) and a separate publish task ~15 % slower; stage timings are kept in the ledger instead.
+Splitting the stages into five chained tasks measured 2.5-4x slower (a hop costs about as much CPU
+as a stage) and a separate publish task 15-30 % slower; timings are kept in the ledger instead.
 ``celery -A workers worker`` consumes ``docpipe.process``.
 """
 

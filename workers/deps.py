@@ -76,9 +76,10 @@ def make_ledger(settings: Settings) -> Ledger:
     worker = settings.worker
     return Ledger(
         client,
+        prefix=settings.ledger_prefix,
         pending_ttl=max(worker.visibility_timeout * 2, 600),
         claim_ttl=worker.task_time_limit + 60,
-        dead_letter_ttl=3600,
+        dead_letter_ttl=settings.worker.dead_letter_ttl,
     )
 
 

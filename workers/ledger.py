@@ -235,9 +235,9 @@ class Ledger:
         self._touch(obj, {"state": "duplicate", "doc_id": doc_id, "duplicate_of": owner,
                           "done_at": now_iso(), **_outbox(event)}, persist=True)
 
-    def superseded(self, obj: ObjectRef, found_md5: str) -> None:
+    def superseded(self, obj: ObjectRef, etag_now: str) -> None:
         """The key no longer holds this version (overwritten before we read it): nothing to do."""
-        self._touch(obj, {"state": "superseded", "found_md5": found_md5, "done_at": now_iso()}, persist=True)
+        self._touch(obj, {"state": "superseded", "etag_now": etag_now, "done_at": now_iso()}, persist=True)
 
     def failed(
         self, obj: ObjectRef, doc_id: str | None, code: str, reason: str, event: dict[str, Any],

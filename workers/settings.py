@@ -41,6 +41,7 @@ class WorkerSettings(BaseModel):
     task_time_limit: int = 300
     max_retries: int = 5
     retry_backoff_max: int = 300
+    dead_letter_ttl: int = 3600
 
 
 class IntakeSettings(BaseModel):
@@ -65,6 +66,7 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     broker_url: str = Field("", description="Celery broker; empty means redis_url")
     data_dir: Path = Path(".docpipe")
+    ledger_prefix: str = "docpipe:"
     storage: StorageSettings = StorageSettings()
     publish: PublishSettings = PublishSettings()
     worker: WorkerSettings = WorkerSettings()

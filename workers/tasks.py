@@ -80,6 +80,8 @@ class Job:
         self.doc_id: str | None = None
         self.size: int | None = None
         self.timings: dict[str, float] = {}
+        #: Only re-sending a stored event: a broker outage is retried without a cap (nothing else to do).
+        self.resending = False
 
     @property
     def storage(self) -> Any:
@@ -114,9 +116,11 @@ class Job:
         started = time.perf_counter()
         data = self.deps.store.get_bytes(self.obj.bucket, self.obj.key)
         self.doc_id, self.size = hashlib.sha256(data).hexdigest(), len(data)
-        found = hashlib.md5(data).hexdigest() if _md5_etag(self.obj.etag) else self.obj.etag
-        if found != self.obj.etag:
-            return self._superseded(found)
+        if _md5_etag(self.obj.etag) and hashlib.md5(data).hexdigest() != self.obj.etag:
+            # overwritten since the event, or an ETag that is not an MD5 (encrypted MinIO objects)
+            now = self.deps.store.stat(self.obj.bucket, self.obj.key).etag
+            if now != self.obj.etag:
+                return self._superseded(str(now))
         self._lap("load_ms", started)
         owner = self.ledger.received(self.doc_id, self.obj, len(data), self.timings["load_ms"], attempts)
         if owner is not None:
@@ -149,10 +153,10 @@ class Job:
         return {"output_bucket": bucket, "output_key": prefix + "document.json",
                 "provenance_key": prefix + "provenance.json"}
 
-    def _superseded(self, found_md5: str) -> str:
+    def _superseded(self, etag_now: str) -> str:
         """The key was overwritten after the event: the new version gets its own task (event or
         reconciler); this one has nothing left to process."""
-        self.ledger.superseded(self.obj, found_md5)
+        self.ledger.superseded(self.obj, etag_now)
         return "superseded"
 
     def _duplicate(self, owner: str) -> str:
@@ -186,6 +190,7 @@ class Job:
     def _resend(self, record: dict[str, str]) -> str:
         """A redelivered or repeated task for a finished upload: send its event if it never went out."""
         event_id = record.get("event_id")
+        self.resending = True
         if record.get("outbox") and event_id and not self.ledger.event_published(event_id):
             event = CloudEvent.model_validate(json.loads(record["outbox"]))
             self.doc_id = record.get("doc_id")
@@ -240,7 +245,7 @@ def handle(deps: Deps, payload: Any, *, task_id: str, retries: int = 0) -> str:
     except PermanentError as exc:
         return job.fail(exc.code, exc.message)
     except TransientError as exc:
-        if retries < deps.settings.worker.max_retries:
+        if retries < deps.settings.worker.max_retries or job.resending:
             raise
         return job.fail(exc.code, f"gave up after {retries} retries: {exc.message}", dead_letter=True)
     except REDIS_OUTAGE:  # the ledger is down: nothing can be recorded, so retry (see process_object)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,21 @@ class TestProcessed:
         assert handle(deps, old, task_id="t1") == "superseded"
         assert handle(deps, new, task_id="t2") == "published"
         assert publisher(deps).keys() == ["document.processed"]
+
+
+    def test_etag_that_is_not_an_md5_is_trusted(self, deps: Deps) -> None:
+        """Encrypted MinIO objects have 32-hex ETags that are no MD5: the store confirms the version."""
+
+        class EncryptingStore(InMemoryObjectStore):
+            def stat(self, bucket: str, key: str) -> Any:
+                info = super().stat(bucket, key)
+                return replace(info, etag="f" * 32) if bucket == deps.settings.storage.inbox_bucket else info
+
+        store = EncryptingStore()
+        store.ensure_bucket(deps.settings.storage.inbox_bucket)
+        deps.store = store
+        payload = {**upload(deps, "a/res.txt", seed()), "etag": "f" * 32}
+        assert handle(deps, payload, task_id="t1") == "published"
 
 
 class TestFailures:
