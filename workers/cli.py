@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workers.files import IGNORED_NAMES, is_ignored_name
+from workers.files import is_ignored_path
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,7 +22,7 @@ def _inputs(paths: tuple[Path, ...]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not is_ignored_name(child.relative_to(path)):
+                if child.is_file() and not is_ignored_path(child.relative_to(path).as_posix()):
                     yield child
         else:
             yield path
@@ -119,4 +119,4 @@ def _attach_service_commands() -> None:
 
 _attach_service_commands()
 
-__all__ = ["IGNORED_NAMES", "main"]
+__all__ = ["main"]

@@ -1,25 +1,40 @@
-"""Which file names are temporary or system files, never documents (drop folder, uploads, CLI)."""
+"""Which names are temporary or system files, never documents: one rule for object keys (intake,
+reconciler) and one for local paths (drop folder, ``docpipe upload``, ``docpipe process``)."""
 
 from __future__ import annotations
 
-import fnmatch
-from pathlib import PurePath
+from pathlib import PurePosixPath
 
-#: Exact names that are never documents.
-IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".localized", "@eaDir", ".stfolder", ".Trashes"})
-#: Patterns of partial downloads, editor locks and resource forks.
-IGNORED_PATTERNS = ("*.part", "*.partial", "*.tmp", "*.crdownload", "*.filepart", "*.swp", "~$*", "._*", ".~lock.*")
-IGNORED_DIRS = frozenset({"__MACOSX", ".git", ".done", ".failed", "@eaDir", ".Trashes"})
+#: Names that operating systems, sync tools and editors leave behind (compared case-insensitively).
+IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
+#: Folder names whose whole content is system noise (compared case-insensitively).
+IGNORED_FOLDERS = frozenset({"__macosx", "@eadir", ".trashes", ".spotlight-v100", ".fseventsd"})
+#: Name prefixes of AppleDouble files and Office / LibreOffice lock files.
+IGNORED_PREFIXES = ("._", "~$", ".~lock.", "~lock.")
+#: Suffixes of files still being written by a browser, a copy tool or an editor (case-insensitive).
+TEMP_SUFFIXES = (".part", ".partial", ".filepart", ".tmp", ".temp", ".crdownload", ".download", ".swp", "~")
 
 
-def is_ignored_name(path: PurePath | str) -> bool:
-    """True for temporary and system files, hidden files, and anything under an ignored folder."""
-    parts = PurePath(path).parts
-    if not parts:
+def is_ignored_key(key: str) -> bool:
+    """True for keys that are temporary or system files, or folder markers, never documents.
+
+    >>> [is_ignored_key(k) for k in ["inbox/决议 1.txt", "inbox/.DS_Store", "a/__MACOSX/x.pdf", "inbox/"]]
+    [False, True, True, True]
+    """
+    if not key or key.endswith("/"):
         return True
-    if any(part in IGNORED_DIRS for part in parts[:-1]):
-        return True
-    name = parts[-1]
-    if name in IGNORED_NAMES or name.startswith("."):
-        return True
-    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED_PATTERNS)
+    *folders, name = key.split("/")
+    low = name.lower()
+    return (
+        any(folder.lower() in IGNORED_FOLDERS for folder in folders)
+        or low in IGNORED_NAMES
+        or low.startswith(IGNORED_PREFIXES)
+        or low.endswith(TEMP_SUFFIXES)
+    )
+
+
+def is_ignored_path(relative: str | PurePosixPath) -> bool:
+    """A local file that is never uploaded: what ``is_ignored_key`` refuses, plus hidden files and
+    anything under a hidden folder (``.done/``, ``.failed/``, ``.git/``)."""
+    rel = PurePosixPath(relative)
+    return is_ignored_key(rel.as_posix()) or any(part.startswith(".") for part in rel.parts)

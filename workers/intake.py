@@ -29,7 +29,7 @@ from typing import Any
 
 from schemas.events import ObjectEvent
 from workers.dropfolder import DropFolderWatcher
-from workers.intake_events import is_ignored_key
+from workers.files import is_ignored_key
 from workers.reconciler import Reconciler
 from workers.settings import Settings
 from workers.webhook import WebhookServer, make_server

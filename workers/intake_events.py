@@ -43,34 +43,6 @@ FilerEventKind = Literal["create", "update", "rename", "delete"]
 #: Kinds after which the (new) entry exists.
 _EXISTING_KINDS = frozenset({"create", "update", "rename"})
 
-#: Names that operating systems, sync tools and editors leave behind (compared case-insensitively).
-IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
-#: Folder names whose whole content is system noise (compared case-insensitively).
-IGNORED_FOLDERS = frozenset({"__macosx", "@eadir", ".trashes", ".spotlight-v100", ".fseventsd"})
-#: Name prefixes of AppleDouble files and Office / LibreOffice lock files.
-IGNORED_PREFIXES = ("._", "~$", ".~lock.", "~lock.")
-#: Suffixes of files still being written by a browser, a copy tool or an editor (case-insensitive).
-TEMP_SUFFIXES = (".part", ".partial", ".filepart", ".tmp", ".temp", ".crdownload", ".download", ".swp", "~")
-
-
-def is_ignored_key(key: str) -> bool:
-    """True for keys that are temporary or system files, or folder markers, never documents.
-
-    >>> [is_ignored_key(k) for k in ["inbox/决议 1.txt", "inbox/.DS_Store", "a/__MACOSX/x.pdf", "inbox/"]]
-    [False, True, True, True]
-    """
-    if not key or key.endswith("/"):
-        return True
-    *folders, name = key.split("/")
-    low = name.lower()
-    return (
-        any(folder.lower() in IGNORED_FOLDERS for folder in folders)
-        or low in IGNORED_NAMES
-        or low.startswith(IGNORED_PREFIXES)
-        or low.endswith(TEMP_SUFFIXES)
-    )
-
-
 def split_filer_path(path: str) -> tuple[str, str] | None:
     """``/buckets/<bucket>/<key>`` -> ``(bucket, key)``; None for anything that is not an object path.
 

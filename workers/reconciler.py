@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from schemas.events import ObjectEvent
+from workers.files import is_ignored_key
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,7 @@ class ReconcileReport:
 
 
 def _is_ignored(key: str) -> bool:
-    from workers.intake_events import is_ignored_key
-
-    return key.endswith("/") or bool(is_ignored_key(key))
+    return is_ignored_key(key)
 
 
 def _event(bucket: str, info: Any) -> ObjectEvent:

@@ -22,8 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from schemas.events import EventSource, ObjectEvent
-from workers.files import is_ignored_name
-from workers.intake_events import is_ignored_key
+from workers.files import is_ignored_path
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +37,6 @@ class ObjectWriter(Protocol):
     """The one capability of the object store that uploading needs."""
 
     def put_bytes(self, bucket: str, key: str, data: bytes, *args: Any, **kwargs: Any) -> Any: ...
-
-
-def is_ignored_path(relative: str | PurePosixPath) -> bool:
-    """True for a temporary, system or hidden file, or anything under such a folder.
-
-    The union of the local-file rules (``workers.files``) and the key rules the event intake
-    applies (``workers.intake_events.is_ignored_key``), so what is never uploaded is also never
-    taken from the bucket, and the other way round.
-    """
-    rel = PurePosixPath(relative)
-    return is_ignored_name(rel) or is_ignored_key(rel.as_posix()) or any(part.startswith(".") for part in rel.parts)
 
 
 def key_for(relative: str | PurePosixPath, prefix: str = "") -> str:

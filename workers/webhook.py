@@ -49,7 +49,7 @@ def _parsers() -> dict[str, Parser]:
 
 
 def _ignored(key: str) -> bool:
-    from workers.intake_events import is_ignored_key
+    from workers.files import is_ignored_key
 
     return bool(is_ignored_key(key))
 

@@ -66,9 +66,11 @@ def bucket(store: ObjectStore) -> Iterator[str]:
         store.remove_bucket(name)  # type: ignore[attr-defined]  # both adapters have it; not the port
 
 
-@pytest.fixture
-def redis_client() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2, socket_timeout=5)
+def flushed(url: str, *, decode_responses: bool = False) -> Iterator[redis.Redis]:
+    """A client of the Redis database at ``url``, emptied before and after use."""
+    client = redis.Redis.from_url(
+        url, socket_connect_timeout=2, socket_timeout=5, decode_responses=decode_responses
+    )
     client.ping()  # fails the test (no skip) when Redis is not running
     client.flushdb()
     try:
@@ -76,3 +78,8 @@ def redis_client() -> Iterator[redis.Redis]:
     finally:
         client.flushdb()
         client.close()
+
+
+@pytest.fixture
+def redis_client() -> Iterator[redis.Redis]:
+    yield from flushed(REDIS_TEST_URL)

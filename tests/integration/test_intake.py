@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.integration.conftest import S3_ACCESS_KEY, S3_SECRET_KEY, unique_bucket_name
+from tests.integration.conftest import S3_ACCESS_KEY, S3_SECRET_KEY, flushed, unique_bucket_name
 from workers.celery_app import PROCESS_QUEUE, create_app
 from workers.deps import make_ledger
 from workers.intake import IntakeService
@@ -49,17 +49,6 @@ def unique_seed() -> bytes:
     return SEED + f"\n\n<!-- test {uuid.uuid4().hex} -->\n".encode()
 
 
-def flushed(url: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=2)
-    client.ping()  # a missing Redis fails the test, never skips it
-    client.flushdb()
-    try:
-        yield client
-    finally:
-        client.flushdb()
-        client.close()
-
-
 def make_settings(seaweed: SeaweedServer, redis_url: str, inbox: str, tmp: Path, **intake: object) -> Settings:
     storage = StorageSettings(
         endpoint=seaweed.s3_endpoint,
@@ -79,7 +68,7 @@ class TestReconcilerLedger:
 
     @pytest.fixture(name="queue_redis")
     def _queue_redis(self) -> Iterator[redis.Redis]:
-        yield from flushed(QUEUE_REDIS_URL)
+        yield from flushed(QUEUE_REDIS_URL, decode_responses=True)
 
     def test_enqueues_exactly_unprocessed(
         self, seaweed: SeaweedServer, store: S3ObjectStore, bucket: str, queue_redis: redis.Redis, tmp_path: Path
@@ -108,7 +97,7 @@ class TestReconcilerLedger:
 
 @pytest.fixture(scope="module", name="e2e_redis")
 def _e2e_redis() -> Iterator[redis.Redis]:
-    yield from flushed(E2E_REDIS_URL)
+    yield from flushed(E2E_REDIS_URL, decode_responses=True)
 
 
 @pytest.fixture(scope="module", name="worker_settings")

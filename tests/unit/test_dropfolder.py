@@ -11,7 +11,8 @@ import pytest
 from schemas.events import ObjectEvent
 from workers.dropfolder import DONE_DIR, FAILED_DIR, DropFolderWatcher
 from workers.errors import StorageError
-from workers.upload import is_ignored_path, key_for
+from workers.files import is_ignored_path
+from workers.upload import key_for
 
 BUCKET = "inbox"
 

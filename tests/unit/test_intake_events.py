@@ -17,10 +17,10 @@ from schemas.events import ObjectEvent
 from workers._filer_pb import filer_pb2
 from workers.errors import InvalidEventError
 from workers.filer_subscriber import event_from_response
+from workers.files import is_ignored_key
 from workers.intake_events import (
     filer_etag,
     filer_event_kind,
-    is_ignored_key,
     iso_from_ns,
     object_event_from_filer,
     parse_minio_notification,
