@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
@@ -25,7 +25,13 @@ from workers.publisher import KombuPublisher, Publisher
 from workers.settings import Settings, get_settings
 from workers.storage import ObjectStore, S3ObjectStore
 
-Process = Callable[[bytes, str], ProcessedDocument]
+
+class Process(Protocol):
+    """``pipeline.run.process``: bytes and a name in, the output out; ``on_stage`` sees stage ends."""
+
+    def __call__(
+        self, data: bytes, name: str, *, on_stage: Callable[[str], None] | None = None
+    ) -> ProcessedDocument: ...
 #: Test-only: seconds each document's processing is stretched by (to kill a worker mid-task).
 #: Read here, in the shell, never by the pure core; unset in production.
 SLOW_ENV = "DOCPIPE_TEST_PROCESS_DELAY"
@@ -87,9 +93,9 @@ def _slowed(process: Process, delay: float) -> Process:
     if delay <= 0:
         return process
 
-    def slow_process(data: bytes, name: str) -> ProcessedDocument:
+    def slow_process(data: bytes, name: str, *, on_stage: Callable[[str], None] | None = None) -> ProcessedDocument:
         time.sleep(delay)
-        return process(data, name)
+        return process(data, name, on_stage=on_stage)
 
     return slow_process
 

@@ -126,7 +126,14 @@ class Job:
         if owner is not None:
             return self._duplicate(owner)
         mark = time.perf_counter()
-        document = self.deps.process(data, self.obj.key)
+        stage_start = mark
+
+        def stage_done(stage: str) -> None:  # the shell keeps the clock; the core only reports stage ends
+            nonlocal stage_start
+            self._lap(f"{stage}_ms", stage_start)
+            stage_start = time.perf_counter()
+
+        document = self.deps.process(data, self.obj.key, on_stage=stage_done)
         self._lap("process_ms", mark)
         if not self.ledger.own(self.doc_id, self.obj):  # first completion wins
             return self._duplicate(self.ledger.owner(self.doc_id) or "?")

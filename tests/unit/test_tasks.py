@@ -97,6 +97,8 @@ class TestProcessed:
         record = deps.ledger.document(doc_id)
         assert record["state"] == "published" and record["event_id"] == event.id
         assert float(record["process_ms"]) > 0
+        stages = [float(record[f"{stage}_ms"]) for stage in ("read", "cleaned", "segmented", "extracted")]
+        assert all(ms >= 0 for ms in stages) and sum(stages) <= float(record["process_ms"])
 
     def test_redelivery_publishes_nothing_twice(self, deps: Deps) -> None:
         """The same message handled again (redelivered) is skipped: no second event."""
@@ -205,7 +207,7 @@ class TestFailures:
     def test_bug_is_recorded_not_raised(self, deps: Deps) -> None:
         """An unexpected exception becomes a failed record with its type and message."""
 
-        def broken(data: bytes, name: str) -> Any:
+        def broken(data: bytes, name: str, **_: Any) -> Any:
             raise KeyError("oops")
 
         deps.process = broken
