@@ -54,8 +54,8 @@ def main() -> None:
     best, median = min(times), statistics.median(times)
     print(f"process:   {size / median / 1e6:6.1f} MB/s  {len(docs) / median:7.1f} docs/s  "
           f"(median of {args.rounds}; best {size / best / 1e6:.1f} MB/s)")
-    json_median = statistics.median(json_times)
-    print(f"+ to JSON: {size / (median + json_median) / 1e6:6.1f} MB/s  {len(docs) / (median + json_median):7.1f} docs/s")
+    with_json = median + statistics.median(json_times)
+    print(f"+ to JSON: {size / with_json / 1e6:6.1f} MB/s  {len(docs) / with_json:7.1f} docs/s")
     print(f"peak RSS:  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

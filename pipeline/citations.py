@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
 _NUM = r"(?:E?S-\d+/\d+|\d{1,4}/\d{1,4}|\d{1,4}\s?[A-Z]?\s?\([IVXLC]+\)|\d{1,4}\s?\(\d{4}\)|\d{3,4}(?=号))"
@@ -24,6 +24,10 @@ _ORGAN = re.compile(r"安全理事会|安理会|人权理事会|经济及社会�
 _CONNECTOR = re.compile(r"^\s*(?:、|和|及|以及|或)?\s*(?:关于[^，。；]{0,60}的)?$")
 _CLAUSE_END = re.compile(r"[，；。：]")
 _LEADING_DATE = re.compile(rf"({_DATE})(?:关于[^，。；、]{{0,40}}的)?$")
+#: How far back from its end a text can hold a ``_LEADING_DATE`` (11 + 43 characters, a final newline).
+_LEADING_DATE_REACH = 60
+_ITEM_DATE = re.compile(rf"({_DATE})(?:关于[^，。；、]{{0,40}}的)?第?$")
+_SPACES = re.compile(r"\s+")
 
 GA, HRC, SC, ECOSOC, CHR, SUB = (
     "General Assembly",
@@ -46,8 +50,7 @@ _ORGAN_BODY = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     start: int
     end: int
     value: str
@@ -60,18 +63,19 @@ def find_citations(text: str, doc_body: str | None, seen: dict[str, str]) -> Ite
     previous_end = 0
     previous_body: str | None = None
     for chain in CHAIN.finditer(text):
+        chain_text = chain.group()
         kind = "resolution" if chain.group(1) == "决议" else "decision"
         lead = text[previous_end : chain.start()]
         near = _near_organ(lead)
         far = _last_organ(lead[-90:]) if near is None else near
         if near is None and previous_body and _CONNECTOR.match(lead):
             near = previous_body
-        items = [m for m in _ITEM.finditer(chain.group()) if m.group("num")]
-        date = _LEADING_DATE.search(lead)
+        items = [m for m in _ITEM.finditer(chain_text) if m.group("num")]
+        date = _LEADING_DATE.search(lead, max(0, len(lead) - _LEADING_DATE_REACH))
         year = int(date.group(1)[:4]) if date else None
         for index, item in enumerate(items):
-            num = re.sub(r"\s+", " ", item.group("num")).strip()
-            item_year = _item_year(chain.group(), item.start()) or (year if index == 0 else None)
+            num = _SPACES.sub(" ", item.group("num")).strip()
+            item_year = _item_year(chain_text, item.start()) or (year if index == 0 else None)
             body = _organ_for(num, near=near, far=far, seen=seen, doc_body=doc_body, year=item_year)
             seen.setdefault(num, body)
             start = chain.start() + item.start()
@@ -85,7 +89,7 @@ def find_citations(text: str, doc_body: str | None, seen: dict[str, str]) -> Ite
 
 def _near_organ(lead: str) -> str | None:
     """The organ named in the clause just before the citation (``人权理事会 2017年3月24日第``)."""
-    clause = _CLAUSE_END.split(lead)[-1][-40:]
+    clause = _CLAUSE_END.split(lead[-40:])[-1]  # the last 40 characters of the last clause
     return _last_organ(clause)
 
 
@@ -98,7 +102,7 @@ def _last_organ(window: str) -> str | None:
 
 def _item_year(chain: str, item_start: int) -> int | None:
     before = chain[:item_start]
-    m = re.search(rf"({_DATE})(?:关于[^，。；、]{{0,40}}的)?第?$", before)
+    m = _ITEM_DATE.search(before)
     return int(m.group(1)[:4]) if m else None
 
 

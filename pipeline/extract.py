@@ -3,14 +3,18 @@
 Document symbols, cited resolutions and decisions (organ resolved from context), dates,
 titles in 《》 (instruments, laws, publications), member states and UN bodies (gazetteers,
 one Aho-Corasick pass each), sessions, agenda items and meetings. All patterns run once over
-the document's segments joined by newlines; offsets are mapped back to each segment.
+the document's segments joined by newlines; offsets are mapped back to each segment, and the
+entities are validated together at the end.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Literal, cast
+from itertools import accumulate
+from operator import itemgetter
+
+from pydantic import TypeAdapter
 
 from pipeline import gazetteer
 from pipeline._text import cn_to_int
@@ -19,14 +23,15 @@ from pipeline.dates import find_dates
 from pipeline.instruments import find_titles
 from pipeline.symbols import ELLIPTICAL, SYMBOL, is_symbol, normalize_symbol, symbol_type
 from schemas import Entity, Segment
-from schemas.document import EntityType
 from schemas.stages import SegmentedDocument
 
-_SESSION = re.compile(
-    r"(?:(大会|人权理事会|安全理事会|经济及社会理事会|理事会))?第([〇零一二两三四五六七八九十百]+|\d+)届(?:特别|紧急特别)?会议"
-)
+#: A session; the organ that may stand right before it is looked up by ``_organ_before`` (a pattern
+#: opening with 第 is found much faster than one opening with an optional organ).
+_SESSION = re.compile(r"第([〇零一二两三四五六七八九十百]+|\d+)届(?:特别|紧急特别)?会议")
+_SESSION_ORGANS = ("经济及社会理事会", "人权理事会", "安全理事会", "理事会", "大会")  # longest first
 _AGENDA = re.compile(r"议程项目\s?(\d+(?:\s?\([a-z]\))?)")
 _MEETING = re.compile(r"第(\d+)次(?:全体)?会议")
+_SPACES = re.compile(r"\s+")
 _ORGAN_EN = {
     "大会": "General Assembly",
     "人权理事会": "Human Rights Council",
@@ -36,92 +41,89 @@ _ORGAN_EN = {
 }
 
 
-_Precision = Literal["day", "month"] | None
-
-
-class _Located:
-    """Maps offsets in the joined text to (segment, local offset)."""
-
-    def __init__(self, segments: list[Segment]) -> None:
-        self.segments = segments
-        self.starts: list[int] = []
-        position = 0
-        for seg in segments:
-            self.starts.append(position)
-            position += len(seg.text) + 1
-        self.text = "\n".join(seg.text for seg in segments)
-        self.entities: list[tuple[int, Entity]] = []
-
-    def add(
-        self,
-        etype: str,
-        start: int,
-        end: int,
-        value: str | None,
-        *,
-        body: str | None = None,
-        precision: str | None = None,
-    ) -> None:
-        index = bisect_right(self.starts, start) - 1
-        seg = self.segments[index]
-        local = start - self.starts[index]
-        local_end = min(end - self.starts[index], len(seg.text))
-        entity = Entity(
-            type=cast(EntityType, etype),
-            text=seg.text[local:local_end],
-            value=value,
-            segment=seg.id,
-            start=local,
-            end=local_end,
-            body=body,
-            precision=cast(_Precision, precision),
-        )
-        self.entities.append((start, entity))
+_ENTITIES = TypeAdapter(list[Entity])
+#: An entity found in the joined text: start, end, type, value, body, precision.
+_Found = tuple[int, int, str, str | None, str | None, str | None]
 
 
 def extract(doc: SegmentedDocument) -> list[Entity]:
     """All entities of a segmented document, in reading order; pure."""
-    at = _Located(doc.segments)
-    text = at.text
+    text = "\n".join(seg.text for seg in doc.segments)
+    found: list[_Found] = []
     for m in SYMBOL.finditer(text):
         raw = m.group()
         if not is_symbol(raw):
             continue
         value = normalize_symbol(raw)
-        at.add(symbol_type(value), m.start(), m.end(), value)
-        for extra in ELLIPTICAL.finditer(text, m.end()):
-            if extra.start() != m.end():
-                break
-            at.add("document_symbol", extra.start(1), extra.end(1), f"{value}/{normalize_symbol(extra.group(1))}")
-            break
-    _numbered(at, doc.meta.body)
-    at.entities.sort(key=lambda pair: pair[0])
+        found.append((m.start(), m.end(), symbol_type(value), value, None, None))
+        extra = ELLIPTICAL.match(text, m.end())
+        if extra:
+            value = f"{value}/{normalize_symbol(extra.group(1))}"
+            found.append((extra.start(1), extra.end(1), "document_symbol", value, None, None))
+    _numbered(text, doc.meta.body, found)
+    found.sort(key=itemgetter(0))  # stable: what starts at the same place stays in the order found
     own = doc.meta.symbol
     header = {seg.id for seg in doc.segments if seg.kind == "header"}
     # the document's own symbol in its masthead is meta, not a citation
-    return [e for _, e in at.entities if not (e.value == own and e.type == "resolution" and e.segment in header)]
+    return _ENTITIES.validate_python(
+        [
+            e
+            for e in _located(found, doc.segments)
+            if not (e["value"] == own and e["type"] == "resolution" and e["segment"] in header)
+        ]
+    )
 
 
-def _numbered(at: _Located, doc_body: str | None) -> None:
+def _numbered(text: str, doc_body: str | None, found: list[_Found]) -> None:
     """Citations, dates, titles, gazetteer names, sessions, agenda items and meetings."""
-    text = at.text
     seen: dict[str, str] = {}
-    for c in find_citations(text, doc_body, seen):
-        at.add(c.kind, c.start, c.end, c.value, body=c.body)
-    for d in find_dates(text):
-        at.add("date", d.start, d.end, d.value, precision=d.precision)
-    for t in find_titles(text):
-        at.add(t.kind, t.start, t.end, t.value)
-    for hit in gazetteer.states().find(text):
-        at.add("member_state", hit.start, hit.end, hit.name.canonical)
-    for hit in gazetteer.bodies().find(text):
-        at.add("organization", hit.start, hit.end, hit.name.canonical)
+    found.extend((c.start, c.end, c.kind, c.value, c.body, None) for c in find_citations(text, doc_body, seen))
+    found.extend((d.start, d.end, "date", d.value, None, d.precision) for d in find_dates(text))
+    found.extend((t.start, t.end, t.kind, t.value, None, None) for t in find_titles(text))
+    found.extend((start, end, "member_state", name, None, None) for start, end, name in gazetteer.states().names(text))
+    found.extend((start, end, "organization", name, None, None) for start, end, name in gazetteer.bodies().names(text))
+    previous_end = 0
     for m in _SESSION.finditer(text):
-        number = cn_to_int(m.group(2))
+        organ = _organ_before(text, m.start(), previous_end)
+        previous_end = m.end()
+        number = cn_to_int(m.group(1))
         if number:
-            body = _ORGAN_EN.get(m.group(1) or "") or doc_body
-            at.add("session", m.start(), m.end(), str(number), body=body)
+            body = _ORGAN_EN.get(organ or "") or doc_body
+            found.append((m.start() - len(organ or ""), m.end(), "session", str(number), body, None))
     for m in _AGENDA.finditer(text):
-        at.add("agenda_item", m.start(), m.end(), re.sub(r"\s+", "", m.group(1)))
+        found.append((m.start(), m.end(), "agenda_item", _SPACES.sub("", m.group(1)), None, None))
     for m in _MEETING.finditer(text):
-        at.add("meeting", m.start(), m.end(), m.group(1))
+        found.append((m.start(), m.end(), "meeting", m.group(1), None, None))
+
+
+def _located(found: list[_Found], segments: list[Segment]) -> list[dict[str, object]]:
+    """The fields of each entity, with its offsets mapped into its segment."""
+    texts = [seg.text for seg in segments]
+    starts = list(accumulate((len(seg_text) + 1 for seg_text in texts[:-1]), initial=0))
+    entities: list[dict[str, object]] = []
+    for start, end, etype, value, body, precision in found:
+        index = bisect_right(starts, start) - 1
+        seg_start, seg_text = starts[index], texts[index]
+        local = start - seg_start
+        local_end = min(end - seg_start, len(seg_text))
+        entities.append(
+            {
+                "type": etype,
+                "text": seg_text[local:local_end],
+                "value": value,
+                "segment": segments[index].id,
+                "start": local,
+                "end": local_end,
+                "body": body,
+                "precision": precision,
+            }
+        )
+    return entities
+
+
+def _organ_before(text: str, start: int, floor: int) -> str | None:
+    """The organ named right before ``text[start]`` (not reaching back before ``floor``), if any."""
+    for organ in _SESSION_ORGANS:
+        if start - len(organ) >= floor and text.startswith(organ, start - len(organ)):
+            return organ
+    return None

@@ -48,6 +48,14 @@ class Gazetteer:
             if name.kind:
                 yield Hit(end_index - len(surface) + 1, end_index + 1, surface, name)
 
+    def names(self, text: str) -> list[tuple[int, int, str]]:
+        """``find`` as (start, end, canonical name) of each hit: lighter, for many hits."""
+        return [
+            (end_index - len(surface) + 1, end_index + 1, name.canonical)
+            for end_index, (surface, name) in self._automaton.iter_long(text)
+            if name.kind
+        ]
+
 
 @lru_cache(maxsize=1)
 def states() -> Gazetteer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 TITLE = re.compile(r"《([^《》\n]{1,120})》")
 _INSTRUMENT = re.compile(r"(公约|盟约|议定书|宪章|宣言|纲领|规则|条约|协定|规约|原则|准则|守则|标准规则|文书|章程)$")
@@ -20,8 +20,7 @@ _GENERIC = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Title:
+class Title(NamedTuple):
     start: int  # of the text inside the brackets
     end: int
     text: str

@@ -91,6 +91,9 @@ _CONTROL_BYTES = re.compile(_CONTROL_CHARS.pattern.encode())
 _HAN = re.compile("[\u4e00-\u9fff]")
 #: Deletes traditional-only characters: what is left tells how many there were.
 _DROP_TRADITIONAL = dict.fromkeys(T2S)
+#: Traditional-only characters, in two classes: a class of BMP characters only is searched fast.
+_TRADITIONAL_BMP = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(T2S) if c <= 0xFFFF) + "]")
+_TRADITIONAL_ASTRAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(T2S) if c > 0xFFFF) + "]")
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -142,6 +145,8 @@ def _pdf_text(data: bytes, name: str) -> str:
 def _with_script(source: SourceText) -> SourceText:
     """Add a simplified-character view when the text is written in traditional characters."""
     sample = source.text[:20000]
+    if not _has_traditional(sample):  # the usual case: nothing to count
+        return source
     han = len(_HAN.findall(sample))
     if han < 20:
         return source
@@ -149,3 +154,12 @@ def _with_script(source: SourceText) -> SourceText:
     if traditional / han < 0.05:
         return source
     return SourceText(source.text, source.media_type, source.encoding, source.text.translate(T2S))
+
+
+def _has_traditional(text: str) -> bool:
+    """Whether ``text`` has a traditional-only character."""
+    if _TRADITIONAL_BMP.search(text) is not None:
+        return True
+    # characters beyond the BMP take four bytes in UTF-16: a cheaper test than searching for them
+    has_astral = len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+    return has_astral and _TRADITIONAL_ASTRAL.search(text) is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any
 
 from pipeline._text import (
     CLOSING_BRACKET,
@@ -25,24 +25,31 @@ from pipeline._text import (
     roman_to_int,
 )
 from pipeline.header import parse_header
-from schemas import FootnoteRef, Meta, ProcessingWarning, Segment, VoteCounts
-from schemas.document import SegmentKind
+from schemas import Meta, ProcessingWarning, VoteCounts
 from schemas.stages import Block, CleanDocument, SegmentedDocument
 
 _VOTE_COUNTS = re.compile(r"(\d+)\s*票赞成\D{0,3}?(\d+)\s*票反对\D{0,4}?(\d+)\s*票弃权")
 _LATIN_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]\s*\b(and|or|of|the|in|to)\b\s*[\u4e00-\u9fff]")
+#: Part of every ``_LATIN_IN_CHINESE`` match; opening with a word, it is found fast.
+_LATIN_WORD_BEFORE_CHINESE = re.compile(r"(?:and|or|of|the|in|to)\b\s*[\u4e00-\u9fff]")
 _HEADING_MAX = 40
+#: What ``CLOSING_DATE``, ``CLOSING_MEETING`` or ``CLOSING_BRACKET`` can match.
+_CLOSING_SHAPE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|第\d+次(?:全体)?会议|\[.+\])$")
+
+
+#: A segment while segmenting: the fields of a ``Segment``, validated once at the end.
+_Segment = dict[str, Any]
 
 
 @dataclass
 class _Builder:
     """Mutable state of one segmentation run."""
 
-    segments: list[Segment] = field(default_factory=list)
+    segments: list[_Segment] = field(default_factory=list)
     warnings: list[ProcessingWarning] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
-    op: Segment | None = None
-    sub: Segment | None = None
+    op: _Segment | None = None
+    sub: _Segment | None = None
     last_item: tuple[str, int] | None = None  # (style, ordinal) of the last item
     preamble: int = 0
     plain: int = 0
@@ -59,7 +66,7 @@ class _Builder:
         parent: str | None = None,
         text: str | None = None,
         role: str | None = None,
-    ) -> Segment:
+    ) -> _Segment:
         seg_id = base_id
         n = 2
         while seg_id in self.ids:
@@ -67,18 +74,18 @@ class _Builder:
         self.ids.add(seg_id)
         body = block.text if text is None else text
         shift = len(block.text) - len(body)
-        refs = [FootnoteRef(num=r.num, offset=max(r.offset - shift, 0)) for r in block.footnote_refs]
-        segment = Segment(
-            id=seg_id,
-            kind=cast(SegmentKind, kind),
-            num=num,
-            parent=parent,
-            text=body,
-            role=role,
-            spans=block.spans,
-            footnote_refs=refs,
-            cited_by=[],
-        )
+        refs = [{"num": r.num, "offset": max(r.offset - shift, 0)} for r in block.footnote_refs]
+        segment = {
+            "id": seg_id,
+            "kind": kind,
+            "num": num,
+            "parent": parent,
+            "text": body,
+            "role": role,
+            "spans": block.spans,
+            "footnote_refs": refs,
+            "cited_by": [],
+        }
         self.segments.append(segment)
         return segment
 
@@ -105,19 +112,25 @@ def segment(doc: CleanDocument) -> SegmentedDocument:
         b.add(block, "header", f"hdr-{i}", role=role or "text")
     if formula_block is not None:
         b.add(formula_block, "formula", "formula")
-    numbered_ops = any((m := LABEL.match(x.text)) is not None and m.group("op") for x in main_blocks)
-    for block in main_blocks:
-        _place(b, block, numbered_ops, resolution=formula_block is not None)
+    labels = [LABEL.match(x.text) for x in main_blocks]
+    numbered_ops = any(m is not None and m.group("op") for m in labels)
+    for block, label in zip(main_blocks, labels, strict=True):
+        _place(b, block, label, numbered_ops, resolution=formula_block is not None)
     _footnotes(b, footnotes)
     b.warnings.extend(facts.warnings)
     meta = _meta(facts, b)
     _check_sequences(b)
-    for m in _LATIN_IN_CHINESE.finditer("\n".join(s.text for s in b.segments if s.kind != "footnote")):
-        b.warn("latin_word", f"English word '{m.group(1)}' inside Chinese text: …{m.group()}…")
-    return SegmentedDocument(meta=meta, segments=b.segments, warnings=[*doc.warnings, *b.warnings])
+    text = "\n".join(s["text"] for s in b.segments if s["kind"] != "footnote")
+    if _LATIN_WORD_BEFORE_CHINESE.search(text):  # seldom: the full pattern is slow to search
+        for m in _LATIN_IN_CHINESE.finditer(text):
+            b.warn("latin_word", f"English word '{m.group(1)}' inside Chinese text: …{m.group()}…")
+    return SegmentedDocument.model_validate(
+        {"meta": meta, "segments": b.segments, "warnings": [*doc.warnings, *b.warnings]}
+    )
 
 
-def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> None:
+def _place(b: _Builder, block: Block, m: re.Match[str] | None, numbered_ops: bool, resolution: bool) -> None:
+    """Add one body block after the formula; ``m`` is its ``LABEL`` match."""
     text = block.text
     if b.op is not None or not resolution:
         role = _closing_role(text)
@@ -129,7 +142,6 @@ def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> N
         b.plain += 1
         b.add(block, "paragraph", f"p-{b.plain}")
         return
-    m = LABEL.match(text)
     if m is None:
         if len(text) <= _HEADING_MAX and text[-1:] not in "，。；：,.;:" and (b.op is not None or not resolution):
             b.headings += 1
@@ -139,7 +151,7 @@ def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> N
             b.add(block, "preamble", f"pre-{b.preamble}")
         else:
             b.plain += 1
-            b.add(block, "paragraph", f"p-{b.plain}", parent=b.op.id if b.op else None)
+            b.add(block, "paragraph", f"p-{b.plain}", parent=b.op["id"] if b.op else None)
         return
     rest = text[m.end() :]
     if m.group("op") or (m.group("cnsec") and not numbered_ops):
@@ -153,7 +165,7 @@ def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> N
         return
     alpha = m.group("alpha")
     if alpha and not _is_roman_item(b, alpha):
-        parent = b.op.id if b.op else None
+        parent = b.op["id"] if b.op else None
         b.sub = b.add(block, "subparagraph", f"{parent or 'sub'}-{alpha}", num=alpha, parent=parent, text=rest)
         b.last_item = None
         return
@@ -161,7 +173,7 @@ def _place(b: _Builder, block: Block, numbered_ops: bool, resolution: bool) -> N
     style = "cn" if m.group("cn") else "roman"
     ordinal = (cn_to_int(label) or 0) if style == "cn" else roman_to_int(label)
     owner = b.sub or b.op
-    parent = owner.id if owner else None
+    parent = owner["id"] if owner else None
     b.add(block, "item", f"{parent or 'item'}-{ordinal}", num=label, parent=parent, text=rest)
     b.last_item = (style, ordinal)
 
@@ -174,11 +186,13 @@ def _is_roman_item(b: _Builder, label: str) -> bool:
         return True
     if b.sub is None:
         return False
-    previous = alpha_label_index(b.sub.num or "")
+    previous = alpha_label_index(b.sub["num"] or "")
     return alpha_label_index(label) != previous + 1
 
 
 def _closing_role(text: str) -> str | None:
+    if not _CLOSING_SHAPE.match(text):  # most lines: one pattern instead of three
+        return None
     if CLOSING_DATE.match(text):
         return "date"
     if CLOSING_MEETING.match(text):
@@ -191,17 +205,17 @@ def _closing_role(text: str) -> str | None:
 def _footnotes(b: _Builder, footnotes: list[Block]) -> None:
     citing: dict[str, list[str]] = {}
     for seg in b.segments:
-        for ref in seg.footnote_refs:
-            citing.setdefault(ref.num, []).append(seg.id)
+        for ref in seg["footnote_refs"]:
+            citing.setdefault(ref["num"], []).append(seg["id"])
     defined = set()
     for block in footnotes:
         num = block.num or ""
         seg = b.add(block, "footnote", f"fn-{num}", num=num)
         defined.add(num)
         cited = citing.get(num, [])
-        b.segments[-1] = seg.model_copy(update={"cited_by": cited})
+        seg["cited_by"] = cited
         if not cited:
-            b.warn("footnote_unreferenced", f"footnote {num} is not referenced in the text", seg.id)
+            b.warn("footnote_unreferenced", f"footnote {num} is not referenced in the text", seg["id"])
     for num, segs in citing.items():
         if num not in defined:
             b.warn("footnote_missing", f"footnote {num} is referenced but not defined", segs[0])
@@ -228,9 +242,9 @@ def _meta(facts: object, b: _Builder) -> Meta:
         elif "表决" in text:
             vote = "recorded_vote" if "记录表决" in text else "vote"
     doc_type = facts.doc_type
-    if doc_type is None and b.closing and any(s.kind == "operative" for s in b.segments):
+    if doc_type is None and b.closing and any(s["kind"] == "operative" for s in b.segments):
         doc_type = "resolution"
-    if doc_type is None and not any(s.kind in ("operative", "preamble") for s in b.segments):
+    if doc_type is None and not any(s["kind"] in ("operative", "preamble") for s in b.segments):
         doc_type = "other"
     return Meta(
         doc_type=doc_type,
@@ -252,18 +266,19 @@ def _meta(facts: object, b: _Builder) -> Meta:
 def _check_sequences(b: _Builder) -> None:
     """Warn where printed labels skip or run out of order (they are kept as printed)."""
     last_op = 0
-    children: dict[str | None, list[Segment]] = {}
+    children: dict[str | None, list[_Segment]] = {}
     for seg in b.segments:
-        if seg.kind == "operative" and seg.num and seg.num.isdigit():
-            if int(seg.num) != last_op + 1:
-                b.warn("operative_sequence", f"operative {seg.num} follows operative {last_op}", seg.id)
-            last_op = int(seg.num)
-        elif seg.kind in ("subparagraph", "item"):
-            children.setdefault(seg.parent, []).append(seg)
+        kind, num = seg["kind"], seg["num"]
+        if kind == "operative" and num and num.isdigit():
+            if int(num) != last_op + 1:
+                b.warn("operative_sequence", f"operative {num} follows operative {last_op}", seg["id"])
+            last_op = int(num)
+        elif kind in ("subparagraph", "item"):
+            children.setdefault(seg["parent"], []).append(seg)
     for parent, kids in children.items():
-        subs = [k for k in kids if k.kind == "subparagraph"]
+        subs = [k for k in kids if k["kind"] == "subparagraph"]
         expected = [chr(97 + i) for i in range(len(subs))]
-        got = [k.num for k in subs]
+        got = [k["num"] for k in subs]
         if len(subs) <= 26 and got != expected:
             b.warn(
                 "subparagraph_sequence",

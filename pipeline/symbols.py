@@ -9,7 +9,11 @@ _COMPONENT = r"(?:E?S-\d+|(?:[A-Z]{1,6}|Sub|Add|Corr|Rev|Amend)\.\d+|[A-Z]{1,6}|
 _PARENTHETICAL = r"(?:\s?\((?:Part|Vol\.)\s?[IVX]+\)|\s?\(SUPP\)|\s?\(\d{4}\)|\s?(?:[A-Z]\s?)?\((?:E?S-)?[IVXLC]+\))"
 _ONE = rf"[A-Z]{{1,6}}(?:/{_COMPONENT})+{_PARENTHETICAL}?\*?"
 #: One symbol, or two joined by a hyphen; never glued to letters, digits or ``./-`` around it.
-SYMBOL = re.compile(rf"(?<![A-Za-z0-9./\-]){_ONE}(?:-{_ONE})?(?![A-Za-z0-9])")
+#: (The look-behind is checked after the first capital, so that the regex engine skips ahead to
+#: capitals instead of trying the pattern at every character: ``[A-Z]{1,6}`` is ``[A-Z][A-Z]{0,5}``.)
+SYMBOL = re.compile(
+    rf"[A-Z](?<![A-Za-z0-9./\-][A-Z])[A-Z]{{0,5}}(?:/{_COMPONENT})+{_PARENTHETICAL}?\*?(?:-{_ONE})?(?![A-Za-z0-9])"
+)
 #: ``和 Corr.1`` after a symbol: a further document of the same root.
 ELLIPTICAL = re.compile(r"\s?(?:和|及|以及|and|&)\s?((?:Add|Corr|Rev|Amend)\.\s?\d+)(?![A-Za-z0-9])")
 _DOT_SPACE = re.compile(r"\.\s+(?=\d)")
