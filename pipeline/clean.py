@@ -125,8 +125,14 @@ _Cleaned = tuple[str, list[str], bool]
 _Line = tuple[str, str, int, int, str | None]
 
 
+#: What a private-use character equal to ``SENTINEL`` in the input becomes (same length: spans hold).
+_REPLACEMENT = "\ufffd"
+
+
 def clean(text: str) -> CleanDocument:
     """Clean decoded text into blocks; pure."""
+    if SENTINEL in text:  # the placeholder of footnote markers must not occur in the input itself
+        text = text.replace(SENTINEL, _REPLACEMENT)
     warnings: list[ProcessingWarning] = []
     blocks: list[_Block | None] = []  # None where page furniture stood: a page break
     formula_index: int | None = None
@@ -284,6 +290,8 @@ def _close_up_digits(m: re.Match[str]) -> str:
 
 def clean_inline(s: str) -> tuple[str, list[FootnoteRef], bool]:
     """Clean one line; returns the text, the footnote markers removed from it, and whether it had bold."""
+    if SENTINEL in s:
+        s = s.replace(SENTINEL, _REPLACEMENT)
     if "](" in s:
         s = _MD_LINK.sub(r"\1", s)
     if "\\" in s:

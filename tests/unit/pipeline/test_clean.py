@@ -119,3 +119,12 @@ class TestBlocks:
     def test_crlf_and_mixed_newlines(self) -> None:
         """Windows line ends split lines like Unix ones."""
         assert [b.text for b in _bodies("大会，\r\n\r\n回顾其决议，\r\n")] == ["大会，", "回顾其决议，"]
+
+
+def test_private_use_placeholder_in_the_input_is_harmless() -> None:
+    """U+E000 (the internal marker placeholder) in the input does not confuse footnote markers."""
+    blocks = clean("大会，\n\n回顾\ue000决议，¹\n\n¹ 注。\n").blocks
+    body = next(b for b in blocks if b.kind == "body" and "决议" in b.text)
+    assert body.text == "回顾\ufffd决议，"
+    assert [r.num for r in body.footnote_refs] == ["1"]
+    assert clean_inline("甲\ue000乙²")[0] == "甲\ufffd乙"
