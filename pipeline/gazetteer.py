@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from pipeline._data import member_states, organizations
 
@@ -37,23 +37,24 @@ class Gazetteer:
     """A leftmost-longest multi-pattern matcher over a fixed set of names."""
 
     def __init__(self, names: dict[str, Name]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        for surface, name in names.items():
-            self._automaton.add_word(surface, (surface, name))
-        self._automaton.make_automaton()
+        self._surfaces = list(names)
+        self._names = [names[surface] for surface in self._surfaces]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def find(self, text: str) -> Iterator[Hit]:
         """Non-overlapping leftmost-longest hits; blocker hits are consumed and not reported."""
-        for end_index, (surface, name) in self._automaton.iter_long(text):
+        for index, start, end in self._automaton.find_matches_as_indexes(text):
+            name = self._names[index]
             if name.kind:
-                yield Hit(end_index - len(surface) + 1, end_index + 1, surface, name)
+                yield Hit(start, end, self._surfaces[index], name)
 
     def names(self, text: str) -> list[tuple[int, int, str]]:
         """``find`` as (start, end, canonical name) of each hit: lighter, for many hits."""
+        names = self._names
         return [
-            (end_index - len(surface) + 1, end_index + 1, name.canonical)
-            for end_index, (surface, name) in self._automaton.iter_long(text)
-            if name.kind
+            (start, end, names[index].canonical)
+            for index, start, end in self._automaton.find_matches_as_indexes(text)
+            if names[index].kind
         ]
 
 
