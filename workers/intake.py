@@ -30,6 +30,7 @@ from typing import Any
 from schemas.events import ObjectEvent
 from workers.dropfolder import DropFolderWatcher
 from workers.files import is_ignored_key
+from workers.minio_listener import MinioListener
 from workers.reconciler import Reconciler
 from workers.settings import Settings
 from workers.webhook import WebhookServer, make_server
@@ -59,7 +60,8 @@ class IntakeService:
         enqueue: Defaults to ``default_enqueue(settings)``.
         store: The object store (default: ``S3ObjectStore.from_settings``).
         redis: Client for the subscriber's checkpoint (default: from ``settings.redis_url``).
-        webhook, filer, reconciler, dropfolder: Which parts run.
+        webhook, filer, reconciler, dropfolder, minio_listener: Which parts run (the MinIO
+            notification stream also needs ``intake.minio_listen``).
         webhook_port: Overrides ``intake.webhook_port`` (0: a free port).
     """
 
@@ -74,6 +76,7 @@ class IntakeService:
         filer: bool = True,
         reconciler: bool = True,
         dropfolder: bool = True,
+        minio_listener: bool = True,
         webhook_port: int | None = None,
     ) -> None:
         intake = settings.intake
@@ -91,6 +94,7 @@ class IntakeService:
             "filer": filer and bool(intake.filer_grpc),
             "reconciler": reconciler and intake.reconcile_interval > 0,
             "dropfolder": dropfolder and intake.drop_enabled,
+            "minio_listener": minio_listener and intake.minio_listen,
         }
         self._webhook_port = webhook_port
         self._stop = threading.Event()
@@ -99,6 +103,7 @@ class IntakeService:
         self.reconciler: Reconciler | None = None
         self.dropfolder: DropFolderWatcher | None = None
         self.subscriber: Any = None
+        self.listener: MinioListener | None = None
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -128,6 +133,9 @@ class IntakeService:
                 poll_interval=intake.drop_poll_interval,
             )
             self._spawn("docpipe-dropfolder", self.dropfolder.run, self._stop)
+        if self.enabled["minio_listener"]:
+            self.listener = MinioListener(self.store.client, self.bucket, self.enqueue)
+            self._spawn("docpipe-minio-listener", self.listener.run, self._stop)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop every part and wait for its thread (at most ``timeout`` seconds each)."""
@@ -135,6 +143,8 @@ class IntakeService:
         if self.webhook is not None:
             self.webhook.stop(timeout)
             self.webhook = None
+        if self.listener is not None:
+            self.listener.close()  # a blocked read of the notification stream ends now
         for thread in self._threads:
             thread.join(timeout)
             if thread.is_alive():

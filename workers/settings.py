@@ -51,6 +51,7 @@ class IntakeSettings(BaseModel):
     webhook_port: int = 8089
     webhook_token: str = "change-me"
     filer_grpc: str = "127.0.0.1:18888"
+    minio_listen: bool = False
     reconcile_interval: float = 30.0
     drop_enabled: bool = True
     drop_dir: Path = Path(".docpipe/drop")
