@@ -22,6 +22,7 @@ from bisect import bisect_right
 from typing import Any
 
 from pipeline._text import CJK, FORMULA, HAN, LABEL, SENTINEL, SUPERSCRIPTS, superscript_to_digits
+from pipeline.symbols import SYMBOL
 from schemas import FootnoteRef, ProcessingWarning
 from schemas.stages import CleanDocument
 
@@ -159,6 +160,9 @@ def clean(text: str) -> CleanDocument:
         for piece, piece_start, piece_line in pieces:
             body, refs = _with_refs(piece_line)
             if not body:
+                continue
+            if formula_index is not None and SYMBOL.fullmatch(body):
+                blocks.append(None)  # the document's symbol alone on a line in the body: a running head
                 continue
             blocks.append(
                 {
@@ -375,6 +379,9 @@ def _rejoin(blocks: list[_Block | None], formula_index: int | None) -> tuple[lis
             open_body = None
             broke = False
             continue
+        if not in_body and out and _header_continues(out[-1], block):
+            out[-1] = _merge(out[-1], block)  # a sponsor list wrapped over two lines
+            continue
         prev = out[open_body] if open_body is not None else None
         if prev is not None and _continues(prev, block, broke, formula_index is not None):
             out[open_body] = _merge(prev, block)  # type: ignore[index]
@@ -387,6 +394,11 @@ def _rejoin(blocks: list[_Block | None], formula_index: int | None) -> tuple[lis
         broke = False
     out.extend(footnotes_between)
     return out, formula_at
+
+
+def _header_continues(prev: _Block, block: _Block) -> bool:
+    """A masthead line ending in 、 or starting with one is the same list (sponsors) wrapped."""
+    return prev["kind"] == "body" and (prev["text"].endswith(("、", "，")) or block["text"].startswith("、"))
 
 
 def _continues(prev: _Block, block: _Block, broke: bool, resolution: bool) -> bool:

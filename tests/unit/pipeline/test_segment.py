@@ -168,3 +168,26 @@ class TestOtherLayouts:
         doc = process((DOCS / "letter_not_resolution.txt").read_bytes(), "letter.txt")
         assert doc.meta.doc_type == "other"
         assert {s.kind for s in doc.segments} <= {"heading", "paragraph"}
+
+
+def test_pdf_text_layer_draft() -> None:
+    """A PDF-style draft: symbol in the masthead, a wrapped sponsor list, a wrapped preambular
+    paragraph, and page furniture (job number, page number, running head) inside the body."""
+    doc = process((DOCS / "draft_pdf_text_layer.txt").read_bytes(), "draft.txt")
+    assert doc.meta.symbol == "A/C.3/75/L.35"
+    assert doc.meta.sponsors == [
+        "阿尔巴尼亚",
+        "澳大利亚",
+        "奥地利",
+        "比利时",
+        "保加利亚",
+        "加拿大",
+        "波斯尼亚和黑塞哥维那",
+    ]
+    preamble = [s.text for s in doc.segments if s.kind == "preamble"]
+    assert preamble == [
+        "重申所有国家都有义务促进和保护人权和基本自由，履行根据各项国际文书承担的义务，",
+        "回顾大会以往通过的所有决议，",
+    ]
+    assert [s.num for s in doc.segments if s.kind == "operative"] == ["1", "2"]
+    assert any(w.code == "page_furniture" for w in doc.warnings)
