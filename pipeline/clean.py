@@ -398,7 +398,9 @@ def _rejoin(blocks: list[_Block | None], formula_index: int | None) -> tuple[lis
 
 def _header_continues(prev: _Block, block: _Block) -> bool:
     """A masthead line ending in 、 or starting with one is the same list (sponsors) wrapped."""
-    return prev["kind"] == "body" and (prev["text"].endswith(("、", "，")) or block["text"].startswith("、"))
+    before: str = prev["text"]
+    after: str = block["text"]
+    return prev["kind"] == "body" and (before.endswith(("、", "，")) or after.startswith("、"))
 
 
 def _continues(prev: _Block, block: _Block, broke: bool, resolution: bool) -> bool:
