@@ -7,7 +7,9 @@ through the S3 API, and measures with a consumer bound to the ``docpipe.events``
 - throughput: documents published per second, from the first upload to the last event;
 - latency: from the end of each upload (its PUT answered) to its event arriving, p50/p95/p99,
   both for a burst (all N at once, as fast as the uploader threads go) and idle (one at a time);
-- worker peak RSS (``VmHWM``) of the worker's main process and of each pool process.
+- worker peak RSS (``VmHWM``) of the worker's main process and of each pool process;
+- CPU per document during the burst, by part: worker main process, worker pool, SeaweedFS, Redis,
+  and this process's intake threads, event consumer and uploader (the benchmark's own share).
 
 Nothing enqueues by hand: the stack's intake (SeaweedFS metadata subscriber, or MinIO's webhook)
 has to notice each upload, as in production. Without ``--endpoint`` the embedded stack of
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -146,6 +149,79 @@ def peak_rss_mib(pid: int | None) -> dict[str, float]:
     return peaks
 
 
+def cpu_seconds(pid: int, tid: int | None = None) -> float:
+    """User + system CPU of a process (or one of its threads), from /proc; 0 when it is gone."""
+    path = f"/proc/{pid}/stat" if tid is None else f"/proc/{pid}/task/{tid}/stat"
+    try:
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(x) for x in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid, *(p for child in children for p in process_tree(int(child)))]
+
+
+def redis_pid(url: str) -> int | None:
+    """The pid of the Redis server at ``url`` when it runs on this machine (INFO ``process_id``)."""
+    from redis import Redis
+
+    try:
+        with contextlib.closing(Redis.from_url(url, socket_connect_timeout=1)) as client:
+            pid = int(client.info("server")["process_id"])
+    except Exception:
+        return None
+    return pid if Path(f"/proc/{pid}").exists() else None
+
+
+class CpuMeter:
+    """CPU of the parts of the stack from ``start()`` to ``per_doc_ms()``: the worker (main process
+    and pool), SeaweedFS, Redis (the whole server: other users of it count too), and this process
+    split into the intake's threads, the event consumer's thread and the rest (the uploader threads,
+    the main thread, gRPC's own threads)."""
+
+    def __init__(self, worker_pid: int | None, weed_pid: int | None, redis: int | None,
+                 intake_threads: list[threading.Thread], consumer: threading.Thread) -> None:  # fmt: skip
+        self.worker_pid, self.weed_pid, self.redis_pid = worker_pid, weed_pid, redis
+        self.intake_threads, self.consumer = intake_threads, consumer
+        self.before: dict[str, float] = {}
+
+    @classmethod
+    def of(cls, stack: Stack | None, settings: Settings, worker_pid: int | None, weed_pid: int | None,
+           collector: EventCollector) -> CpuMeter:  # fmt: skip
+        """A started meter on the embedded stack's processes (or the given pids of a running one)."""
+        meter = cls(worker_pid, stack.seaweed.pid if stack is not None else weed_pid, redis_pid(settings.redis_url),
+                    list(stack.intake._threads) if stack is not None else [], collector._thread)  # fmt: skip
+        meter.start()
+        return meter
+
+    def sample(self) -> dict[str, float]:
+        me = os.getpid()
+        tree = process_tree(self.worker_pid) if self.worker_pid else []
+        out = {"worker main": sum(cpu_seconds(p) for p in tree[:1]),
+               "worker pool": sum(cpu_seconds(p) for p in tree[1:]),
+               "seaweedfs": cpu_seconds(self.weed_pid) if self.weed_pid else 0.0,
+               "redis": cpu_seconds(self.redis_pid) if self.redis_pid else 0.0,
+               "intake": sum(cpu_seconds(me, t.native_id) for t in self.intake_threads if t.native_id),
+               "consumer": cpu_seconds(me, self.consumer.native_id) if self.consumer.native_id else 0.0}
+        out["uploader+main"] = cpu_seconds(me) - out["intake"] - out["consumer"]
+        return out
+
+    def start(self) -> None:
+        self.before = self.sample()
+
+    def per_doc_ms(self, docs: int) -> dict[str, float]:
+        after = self.sample()
+        used = {name: (after[name] - self.before[name]) * 1000 / max(1, docs) for name in after}
+        used["total"] = sum(used.values())
+        return {name: round(value, 2) for name, value in used.items()}
+
+
 def upload_all(store: Any, bucket: str, docs: dict[str, bytes], threads: int) -> dict[str, tuple[float, str]]:
     """Upload in parallel; (time the PUT was answered, ETag) per key."""
     done: dict[str, tuple[float, str]] = {}
@@ -205,10 +281,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if collector.wait_for({key}, args.timeout):
                 idle.append((collector.arrived[key][0] - sent) * 1000)
         docs = {f"bench-{run_id}/{i:05d}.txt": document(i, run_id) for i in range(args.docs)}
+        meter = CpuMeter.of(stack, settings, worker_pid, args.weed_pid, collector)
         first = time.time()
         uploaded = upload_all(store, bucket, docs, args.threads)
         upload_seconds = time.time() - first
         complete = collector.wait_for(set(docs), args.timeout)
+        cpu = meter.per_doc_ms(args.docs)
         arrived = {k: collector.arrived[k] for k in docs if k in collector.arrived}
         last = max((t for t, _ in arrived.values()), default=time.time())
         latencies = [(arrived[k][0] - uploaded[k][0]) * 1000 for k in arrived]
@@ -226,6 +304,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "throughput_first_99pct_docs_per_s": rate_of_first(arrived, first, 0.99),
             "burst_latency_ms": {k: round(v, 1) for k, v in percentiles(latencies).items()},
             "idle_latency_ms": {k: round(v, 1) for k, v in percentiles(idle).items()},
+            "cpu_ms_per_doc": cpu,
             "worker_peak_rss_mib": {k: round(v, 1) for k, v in sorted(peak_rss_mib(worker_pid).items())},
             "concurrency": args.concurrency or settings.worker.concurrency,
         }
@@ -253,6 +332,7 @@ def main() -> None:
     parser.add_argument("--access-key", default="docpipe")
     parser.add_argument("--secret-key", default="docpipe-secret")
     parser.add_argument("--worker-pid", type=int, help="with --endpoint: the worker whose RSS to report")
+    parser.add_argument("--weed-pid", type=int, help="with --endpoint: the SeaweedFS whose CPU to count")
     parser.add_argument("--json", action="store_true", help="print the result as JSON only")
     result = run(parser.parse_args())
     if "--json" in sys.argv:
@@ -266,6 +346,7 @@ def main() -> None:
           f"{result['throughput_first_99pct_docs_per_s']} docs/s until 99 % had arrived")  # fmt: skip
     print(f"latency burst  {result['burst_latency_ms']}")
     print(f"latency idle   {result['idle_latency_ms']}")
+    print(f"CPU ms/doc     {result['cpu_ms_per_doc']}")
     print(f"worker RSS     peak MiB {result['worker_peak_rss_mib']} (concurrency {result['concurrency']})")
 
 

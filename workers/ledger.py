@@ -77,6 +77,23 @@ if owner and owner ~= ARGV[4] then return owner end
 redis.call('HSET', KEYS[1], 'state', 'processing', 'load_ms', ARGV[5], 'attempts', ARGV[6], 'updated_at', ARGV[3])
 return false
 """
+# The outcome event went out: remember its id, mark a processed upload (and its document) published,
+# and drop this task's claim on the upload (if it still holds it), all in one round trip.
+_PUBLISHED = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+if ARGV[1] == 'processed' then
+  redis.call('HSET', KEYS[2], 'state', 'published', 'done_at', ARGV[3])
+  redis.call('PERSIST', KEYS[2])
+  if ARGV[7] ~= '' then
+    redis.call('HSET', KEYS[3], 'state', 'published', 'published_at', ARGV[3], 'updated_at', ARGV[3],
+               'event_id', ARGV[8], unpack(ARGV, 9))
+  end
+end
+redis.call('HSET', KEYS[2], 'published_at', ARGV[3], 'updated_at', ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[5])
+if ARGV[6] ~= '' and redis.call('GET', KEYS[5]) == ARGV[6] then redis.call('DEL', KEYS[5]) end
+return 1
+"""
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -138,6 +155,7 @@ class Ledger:
         self._own = client.register_script(_OWN)
         self._begin = client.register_script(_BEGIN)
         self._receive = client.register_script(_RECEIVE)
+        self._published = client.register_script(_PUBLISHED)
 
     def _obj(self, obj: ObjectRef) -> str:
         return f"{self.prefix}obj:{obj.ref}"
@@ -145,15 +163,18 @@ class Ledger:
     def _doc(self, doc_id: str) -> str:
         return f"{self.prefix}doc:{doc_id}"
 
-    def _touch(self, obj: ObjectRef, fields: dict[str, Any], *, persist: bool = False) -> None:
+    def _touch(self, obj: ObjectRef, fields: dict[str, Any], *, persist: bool = False, pipe: Any = None) -> None:
+        """Update an upload's record and its place in ``recent`` (on ``pipe`` if given, else now)."""
         stamp = now_iso()
-        pipe = self.client.pipeline()
+        own = pipe is None
+        pipe = self.client.pipeline() if own else pipe
         pipe.hset(self._obj(obj), mapping={**_strs(fields), "updated_at": stamp})
         if persist:
             pipe.persist(self._obj(obj))
         pipe.zadd(f"{self.prefix}recent", {obj.ref: time.time()})
         pipe.zremrangebyrank(f"{self.prefix}recent", 0, -RECENT_MAX - 1)
-        pipe.execute()
+        if own:
+            pipe.execute()
 
     # -- intake ---------------------------------------------------------------------------------
     def reserve(self, obj: ObjectRef, source: str) -> str | None:
@@ -173,6 +194,7 @@ class Ledger:
 
     # -- a task's life --------------------------------------------------------------------------
     def release(self, obj: ObjectRef, task_id: str) -> None:
+        """Drop ``task_id``'s claim on the upload (someone else's claim is left alone)."""
         self._release(keys=[f"{self.prefix}claim:{obj.ref}"], args=[task_id])
 
     def begin(self, obj: ObjectRef, task_id: str) -> Begin:
@@ -225,9 +247,13 @@ class Ledger:
 
     # -- outcomes: each stores its event first (an outbox), so a retry can send it again ----------
     def processed(self, doc_id: str, obj: ObjectRef, event: dict[str, Any], **fields: Any) -> None:
-        """Outputs are stored; the ``processed`` event is about to be published."""
-        self._update_doc(doc_id, state="processed", processed_at=now_iso(), **fields)
-        self._touch(obj, {"state": "processed", **_outbox(event)})
+        """Outputs are stored; the ``processed`` event is about to be published (one round trip)."""
+        stamp = now_iso()
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(self._doc(doc_id), mapping={**_strs(fields), "state": "processed", "processed_at": stamp,
+                                              "updated_at": stamp})
+        self._touch(obj, {"state": "processed", **_outbox(event)}, pipe=pipe)
+        pipe.execute()
 
     def duplicate(self, doc_id: str, obj: ObjectRef, owner: str, event: dict[str, Any]) -> None:
         """``obj`` carries content whose output belongs to the upload ``owner``."""
@@ -254,21 +280,19 @@ class Ledger:
         if dead_letter:
             self.client.expire(self._obj(obj), self.dead_letter_ttl)
 
-    def published(self, obj: ObjectRef, event_id: str, doc_id: str | None, outcome: str, **fields: Any) -> None:
-        """The outcome event went out: remember its id; a processed upload is now published."""
-        stamp = now_iso()
-        pipe = self.client.pipeline(transaction=True)
-        pipe.set(f"{self.prefix}event:{event_id}", outcome, ex=EVENT_TTL)
-        if outcome == "processed":
-            pipe.hset(self._obj(obj), mapping={"state": "published", "done_at": stamp})
-            pipe.persist(self._obj(obj))
-            if doc_id:
-                pipe.hset(self._doc(doc_id), mapping={"state": "published", "published_at": stamp,
-                                                      "updated_at": stamp, "event_id": event_id,
-                                                      **_strs(fields)})
-        pipe.hset(self._obj(obj), mapping={"published_at": stamp, "updated_at": stamp})
-        pipe.zadd(f"{self.prefix}recent", {obj.ref: time.time()})
-        pipe.execute()
+    def published(
+        self, obj: ObjectRef, event_id: str, doc_id: str | None, outcome: str, *, release: str | None = None,
+        **fields: Any,
+    ) -> None:
+        """The outcome event went out: remember its id; a processed upload is now published. With
+        ``release`` (a task id), that task's claim on the upload is dropped too (one round trip)."""
+        doc_fields = [x for name, value in _strs(fields).items() for x in (name, value)]
+        self._published(
+            keys=[f"{self.prefix}event:{event_id}", self._obj(obj), self._doc(doc_id or "-"),
+                  f"{self.prefix}recent", f"{self.prefix}claim:{obj.ref}"],
+            args=[outcome, EVENT_TTL, now_iso(), time.time(), obj.ref, release or "", doc_id or "", event_id,
+                  *doc_fields],
+        )
 
     def event_published(self, event_id: str) -> bool:
         return bool(self.client.exists(f"{self.prefix}event:{event_id}"))

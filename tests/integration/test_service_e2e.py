@@ -177,7 +177,7 @@ def test_document_is_processed_and_announced(service: Service, events: SimpleQue
                                       "entities": len(document["entities"]),
                                       "warnings": len(document["warnings"])}
     assert body["data"]["meta"] == document["meta"]
-    assert service.store.exists(out, f"{doc_id}/provenance.json")
+    assert [o.key for o in service.store.list_objects(out, f"{doc_id}/")] == [f"{doc_id}/document.json"]
     assert service.ledger.document(doc_id)["state"] == "published"
 
 
@@ -193,8 +193,7 @@ def test_same_bytes_twice_give_one_output(service: Service, events: SimpleQueue)
     key, body = next_event(events, service)
     assert key == "document.duplicate" and body["data"]["doc_id"] == doc_id
     out = service.settings.storage.processed_bucket
-    assert sorted(o.key for o in service.store.list_objects(out)) == [
-        f"{doc_id}/document.json", f"{doc_id}/provenance.json"]
+    assert sorted(o.key for o in service.store.list_objects(out)) == [f"{doc_id}/document.json"]
     record = service.ledger.object_record(ObjectRef(second.bucket, second.key, second.etag or ""))
     assert record["state"] == "duplicate" and record["duplicate_of"] == f"{first.bucket}/a/one.txt@{first.etag}"
     assert enqueue(second, service.app) is None

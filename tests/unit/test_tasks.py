@@ -78,15 +78,16 @@ def publisher(deps: Deps) -> RecordingPublisher:
 
 class TestProcessed:
     def test_writes_outputs_and_publishes_summary(self, deps: Deps) -> None:
-        """A good document gives document.json + provenance.json and one processed event with the summary."""
+        """A good document gives one output, document.json (with its provenance), and one processed event
+        with the summary; the run's own record (source upload, timings) is in the ledger."""
         data = seed()
         doc_id = hashlib.sha256(data).hexdigest()
         assert handle(deps, upload(deps, "a/res.txt", data), task_id="t1") == "published"
         out = deps.settings.storage.processed_bucket
         document = json.loads(deps.store.get_bytes(out, f"{doc_id}/document.json"))
         assert document["doc_id"] == doc_id and document["segments"]
-        provenance = json.loads(deps.store.get_bytes(out, f"{doc_id}/provenance.json"))
-        assert provenance["source"]["key"] == "a/res.txt"
+        assert document["provenance"]["sha256"] == doc_id and document["provenance"]["size"] == len(data)
+        assert [o.key for o in deps.store.list_objects(out)] == [f"{doc_id}/document.json"]
         assert deps.store.stat(out, f"{doc_id}/document.json").metadata == {
             "doc-id": doc_id, "pipeline-version": PIPELINE_VERSION}
         [(key, event)] = publisher(deps).events
@@ -96,6 +97,8 @@ class TestProcessed:
         assert event.data["output"]["output_key"] == f"{doc_id}/document.json"
         record = deps.ledger.document(doc_id)
         assert record["state"] == "published" and record["event_id"] == event.id
+        assert record["key"] == "a/res.txt" and record["output_key"] == f"{doc_id}/document.json"
+        assert "provenance_key" not in event.data["output"]
         assert float(record["process_ms"]) > 0
         stages = [float(record[f"{stage}_ms"]) for stage in ("read", "cleaned", "segmented", "extracted")]
         assert all(ms >= 0 for ms in stages) and sum(stages) <= float(record["process_ms"])
@@ -221,6 +224,31 @@ class TestFailures:
         assert deps.ledger.begin(obj, "other-task").status == "started"
         assert handle(deps, payload, task_id="t1") == "in_flight"
         assert handle(deps, payload, task_id="other-task") == "published"
+
+
+    def test_claim_is_dropped_with_the_outcome_and_others_are_left_alone(self, deps: Deps) -> None:
+        """The claim goes with the ``published`` record (one round trip); a claim held by another
+        task id survives that task's ``published`` call."""
+        payload = upload(deps, "a/res.txt", seed())
+        obj = ObjectRef(payload["bucket"], payload["key"], payload["etag"])
+        claim = f"{deps.ledger.prefix}claim:{obj.ref}"
+        assert handle(deps, payload, task_id="t1") == "published"
+        assert not deps.ledger.client.exists(claim)
+        deps.ledger.client.set(claim, "someone-else")
+        deps.ledger.published(obj, "ev-x", None, "failed", release="t1")
+        assert deps.ledger.client.get(claim) == "someone-else"
+
+    def test_duplicate_and_failure_drop_their_claims(self, deps: Deps) -> None:
+        """Every outcome releases the upload's claim, not only ``published``."""
+        data = seed()
+        handle(deps, upload(deps, "a/one.txt", data), task_id="t1")
+        dup = upload(deps, "b/two.txt", data)
+        bad = upload(deps, "c/bad.txt", b"")
+        assert handle(deps, dup, task_id="t2") == "duplicate"
+        assert handle(deps, bad, task_id="t3") == "failed"
+        for payload in (dup, bad):
+            ref = ObjectRef(payload["bucket"], payload["key"], payload["etag"]).ref
+            assert not deps.ledger.client.exists(f"{deps.ledger.prefix}claim:{ref}")
 
 
 class TestBackoff:
