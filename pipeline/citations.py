@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from pipeline._text import ORGANS_ZH
+
 _DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
 _NUM = r"(?:E?S-\d+/\d+|\d{1,4}/\d{1,4}|\d{1,4}\s?[A-Z]?\s?\([IVXLC]+\)|\d{1,4}\s?\(\d{4}\)|\d{3,4}(?=号))"
 CHAIN = re.compile(
@@ -37,17 +39,8 @@ GA, HRC, SC, ECOSOC, CHR, SUB = (
     "Commission on Human Rights",
     "Sub-Commission on the Promotion and Protection of Human Rights",
 )
-_ORGAN_BODY = {
-    "安全理事会": SC,
-    "安理会": SC,
-    "人权理事会": HRC,
-    "理事会": HRC,
-    "经济及社会理事会": ECOSOC,
-    "经社理事会": ECOSOC,
-    "人权委员会": CHR,
-    "小组委员会": SUB,
-    "大会": GA,
-}
+#: Organ names and short forms as they stand before a citation (a bare 理事会 is the HRC).
+_ORGAN_BODY = {**ORGANS_ZH, "安理会": SC, "理事会": HRC, "经社理事会": ECOSOC, "小组委员会": SUB}
 
 
 class Citation(NamedTuple):

@@ -17,7 +17,7 @@ from operator import itemgetter
 from pydantic import TypeAdapter
 
 from pipeline import gazetteer
-from pipeline._text import cn_to_int
+from pipeline._text import ORGANS_ZH, cn_to_int
 from pipeline.citations import find_citations
 from pipeline.dates import find_dates
 from pipeline.instruments import find_titles
@@ -32,13 +32,8 @@ _SESSION_ORGANS = ("经济及社会理事会", "人权理事会", "安全理事�
 _AGENDA = re.compile(r"议程项目\s?(\d+(?:\s?\([a-z]\))?)")
 _MEETING = re.compile(r"第(\d+)次(?:全体)?会议")
 _SPACES = re.compile(r"\s+")
-_ORGAN_EN = {
-    "大会": "General Assembly",
-    "人权理事会": "Human Rights Council",
-    "理事会": "Human Rights Council",
-    "安全理事会": "Security Council",
-    "经济及社会理事会": "Economic and Social Council",
-}
+#: Organs that may name a session (``大会第七十六届会议``); a bare 理事会 is the Human Rights Council.
+_ORGAN_EN = {**ORGANS_ZH, "理事会": ORGANS_ZH["人权理事会"]}
 
 
 _ENTITIES = TypeAdapter(list[Entity])
