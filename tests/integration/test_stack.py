@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -102,31 +103,35 @@ def test_up_demo_publishes_the_seeds(tmp_path: Path) -> None:
     print(f"docpipe up --demo seeds: {elapsed:.1f} s")  # a figure, not a bar: benchmarks live in bench/
 
 
-def test_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    """Without --demo it stays up until SIGINT, then stops every part and exits 0."""
+@contextlib.contextmanager
+def running_stack(tmp_path: Path, *args: str, until: str) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    """``docpipe up ARGS`` in the background, its output read up to the line containing ``until``;
+    on leaving, whatever still runs is killed (a test that passes stops it itself, with SIGINT)."""
     process = subprocess.Popen(
-        up_command("--no-flower"),
-        env=stack_env(tmp_path),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+        up_command(*args), env=stack_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
     lines: list[str] = []
     try:
         assert process.stdout is not None
         for line in process.stdout:
             lines.append(line)
-            if "docpipe is up" in line:
+            if until in line:
                 break
-        assert any("docpipe is up" in line for line in lines), "".join(lines)
-        assert running_with(str(tmp_path)), "the stack's processes should be running now"
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
+        yield process, lines
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    """Without --demo it stays up until SIGINT, then stops every part and exits 0."""
+    with running_stack(tmp_path, "--no-flower", until="docpipe is up") as (process, lines):
+        assert any("docpipe is up" in line for line in lines), "".join(lines)
+        assert running_with(str(tmp_path)), "the stack's processes should be running now"
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
     output = "".join(lines) + rest
     assert process.returncode == 0, output
     assert "all stopped." in output
@@ -135,21 +140,9 @@ def test_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
 
 def test_flower_lists_the_tasks(tmp_path: Path) -> None:
     """With --keep-running, Flower's API shows the four docpipe.process tasks, succeeded."""
-    process = subprocess.Popen(
-        up_command("--demo", str(PROJECT_ROOT / "seeds"), "--out", str(tmp_path / "out"), "--keep-running"),
-        env=stack_env(tmp_path),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if "published, " in line:
-                break
+    seeds = str(PROJECT_ROOT / "seeds")
+    demo = ("--demo", seeds, "--out", str(tmp_path / "out"), "--keep-running")
+    with running_stack(tmp_path, *demo, until="published, ") as (process, lines):
         output = "".join(lines)
         assert "4 published, 0 other" in output, output
         flower = re.search(r"^flower\s+(http://127\.0\.0\.1:\d+)", output, re.MULTILINE)
@@ -171,9 +164,5 @@ def test_flower_lists_the_tasks(tmp_path: Path) -> None:
         assert len(succeeded) == 4, tasks
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 0, output + rest
     assert_nothing_left(tmp_path, output + rest)
