@@ -11,8 +11,8 @@
   rejoined: in the body, a block that does not end as its kind must end continues in the next.
 
 Every block keeps the character ranges of the decoded original it was built from. The lines
-of a document are cleaned together: each rule of ``clean_inline`` runs once over all of them
-joined by newlines (no rule crosses a newline), which gives what cleaning line by line gives.
+of a document are cleaned together: each rule runs once over all of them joined by newlines (no
+rule crosses a newline); ``clean_inline`` applies the same rules to a single line.
 """
 
 from __future__ import annotations
@@ -37,11 +37,8 @@ _FURNITURE = re.compile(
 _FURNITURE_OR_NOTE_START = frozenset(f"*请P[<{SUPERSCRIPTS}")
 _FUSED_HEADER = re.compile(r"^([0-9A-Za-z][\x20-\x7e]*?[A-Za-z]{3}[\x20-\x7e]*?)\s*(?=[\u4e00-\u9fff])")
 
-_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 _MD_ESCAPE = re.compile(r"\\([\\()\[\]*_#.\-`])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_LEADER = re.compile(r"^(?:#{1,6}\s+|[-+•●▪]\s+|\*\s+(?=\())")
-_REF = re.compile(rf"[{SUPERSCRIPTS}]+|<sup>\s*(\d+)\s*</sup>|\[\^(\d+)\]")
 _WIDTH = str.maketrans(
     {
         **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
@@ -58,29 +55,23 @@ _WIDTH = str.maketrans(
 )
 _SPACE_CHARS = " \t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_SPACES = re.compile(f"[{_SPACE_CHARS}]+")
-_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 #: ``1 040``. (The look-behind follows the first digit, so that the search skips from digit to digit.)
 _DIGIT_GROUPS = re.compile(r"\d(?<![\d/.,]\d)\d{0,2}(?: \d{3})+(?![\d/.])")
 _DOT_SPACE_WORDS = "Add|Corr|Rev|Amend|CONF|CN|Sub|AC|SR|PV|WP|CRP|INF|Suppl|L|C|R"
-_DOT_SPACE = re.compile(rf"\b({_DOT_SPACE_WORDS})\. (?=\d)")
-_CJK_SPACE = re.compile(rf"(?<=[{CJK}]) | (?=[{CJK}])")
-_TOKEN_AFTER = re.compile(rf"[^\s{CJK}]+")
-_TOKEN_BEFORE = re.compile(rf"[^\s{CJK}]+$")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2}")
 
-# The rules of ``clean_inline`` for many lines joined by newlines (``_clean_lines``). None of these
+# The cleaning rules, run over all lines of a document joined by newlines (``_clean_lines``). None of these
 # patterns matches a newline, and each opens with a literal or a character class, which the regex
 # engine skips to: a pattern opening with ``^``, ``\b``, a look-behind or ``[...]+`` is tried at
 # every character of the text.
 _MD_LINK_LINES = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]*\)")
-#: ``_LEADER`` with the newline before it (a newline is put before the first line).
+#: Markdown headings and list dashes opening a line (a newline is put before the first line).
 _LEADER_LINES = re.compile(r"\n(?:#{1,6}[^\S\n]+|[-+•●▪][^\S\n]+|\*[^\S\n]+(?=\())")
-#: ``_REF`` with ``[⁰¹…]+`` spelled ``⁰[⁰¹…]*|¹[⁰¹…]*|…``: an alternation of literals is skipped to.
+#: Footnote markers: superscript numbers (spelled ``⁰[⁰¹…]*|¹[⁰¹…]*|…``, an alternation of literals
+#: the engine skips to), ``<sup>1</sup>`` and ``[^1]``.
 _REF_LINES = re.compile(
     "|".join(f"{c}[{SUPERSCRIPTS}]*" for c in SUPERSCRIPTS) + r"|<sup>[^\S\n]*(\d+)[^\S\n]*</sup>|\[\^(\d+)\]"
 )
-#: ``_WIDTH``, ``_ZERO_WIDTH`` and ``_SPACES`` in one pass: full-width characters fold, zero-width
+#: Width, zero-width and space characters in one pass: full-width characters fold, zero-width
 #: ones go, every other space becomes a plain one; ``_SPACE_RUN`` then closes up runs of spaces.
 _FOLD = {
     **_WIDTH,
@@ -91,14 +82,14 @@ _TO_FOLD = re.compile("[{0}][{0}]*".format("".join(re.escape(chr(c)) for c in _F
 _SPACE_RUN = re.compile("  +")
 #: Part of every ``_DIGIT_GROUPS`` match (``_DIGIT_GROUPS`` stops at every digit, this at spaces).
 _DIGIT_GROUP_GATE = re.compile(r" \d\d\d(?<=\d \d\d\d)")
-#: ``_DOT_SPACE`` as the space to drop, with the word checked behind it.
+#: The space after ``Add.``, ``CONF.``... before a number, with the word checked behind it.
 _DOT_SPACE_LINES = re.compile(
     r"\. (?=\d)(?:" + "|".join(rf"(?<=\b{word}\. )" for word in _DOT_SPACE_WORDS.split("|")) + ")"
 )
 _NEWLINE = re.compile("\n")
 #: A character of a token (a run of neither space nor Chinese) that does not start a Latin word.
 _NO_WORD = rf"(?:[^\s{CJK}A-Za-z]|[A-Za-z](?![A-Za-z]))"
-#: ``_space_or_not`` without a callback. A space after Chinese goes unless the token after it has
+#: Spaces next to Chinese, without a callback: a space after Chinese goes unless the token after it has
 #: a Latin word; a space before Chinese goes unless the last 40 characters of the token before it
 #: have one. The second rule runs over the reversed text, where it reads like the first.
 _SPACE_AFTER_CJK = re.compile(rf" (?<=[{CJK}] )(?={_NO_WORD}*(?![^\s{CJK}]))")
@@ -209,7 +200,7 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _clean_lines(lines: list[str]) -> list[_Cleaned]:
-    """``clean_inline`` of many lines without newlines: each rule runs once over all of them.
+    """Clean many lines without newlines: each rule runs once over all of them.
 
     Footnote markers are left as ``SENTINEL``, with their numbers: ``_with_refs`` places them.
     """
@@ -293,56 +284,12 @@ def _close_up_digits(m: re.Match[str]) -> str:
 
 
 def clean_inline(s: str) -> tuple[str, list[FootnoteRef], bool]:
-    """Clean one line; returns the text, the footnote markers removed from it, and whether it had bold."""
-    if SENTINEL in s:
-        s = s.replace(SENTINEL, _REPLACEMENT)
-    if "](" in s:
-        s = _MD_LINK.sub(r"\1", s)
-    if "\\" in s:
-        s = _MD_ESCAPE.sub(r"\1", s)
-    bold = False
-    if "**" in s or "__" in s:
-        s, n = _BOLD.subn(_bold_text, s)
-        bold = n > 0
-    s = _LEADER.sub("", s)
-    nums: list[str] = []
-    if _REF.search(s):
-
-        def _mark(m: re.Match[str]) -> str:
-            nums.append(m.group(1) or m.group(2) or superscript_to_digits(m.group()))
-            return SENTINEL
-
-        s = _REF.sub(_mark, s)
-    s = _ZERO_WIDTH.sub("", s.translate(_WIDTH))
-    s = _SPACES.sub(" ", s).strip()
-    if " " in s:
-        s = _DIGIT_GROUPS.sub(_close_up_digits, s)
-        s = _DOT_SPACE.sub(r"\1.", s)
-        s = _CJK_SPACE.sub(lambda m: _space_or_not(m, s), s)
-    refs: list[FootnoteRef] = []
-    if nums:
-        parts = s.split(SENTINEL)
-        out = [parts[0]]
-        offset = len(parts[0])
-        for num, part in zip(nums, parts[1:], strict=True):
-            refs.append(FootnoteRef(num=num, offset=offset))
-            out.append(part)
-            offset += len(part)
-        s = "".join(out)
-        if s != s.strip():
-            lead = len(s) - len(s.lstrip())
-            s = s.strip()
-            refs = [FootnoteRef(num=r.num, offset=min(max(r.offset - lead, 0), len(s))) for r in refs]
-    return s, refs, bold
-
-
-def _space_or_not(m: re.Match[str], s: str) -> str:
-    """Drop a space next to Chinese, unless it separates a Latin word (``COVID-19 疫情``)."""
-    i = m.start()
-    nxt = _TOKEN_AFTER.match(s, i + 1)
-    before = _TOKEN_BEFORE.search(s, max(0, i - 40), i)
-    token = (nxt.group() if nxt else "") + (before.group() if before else "")
-    return " " if _LATIN_WORD.search(token) else ""
+    """Clean one line (the rules ``clean`` applies to every line); returns the text, the footnote
+    markers removed from it, and whether it had bold."""
+    line = s.replace(SENTINEL, _REPLACEMENT).replace("\n", " ").replace("\r", " ")
+    cleaned = _clean_lines([line])[0]
+    text, refs = _with_refs(cleaned)
+    return text, [FootnoteRef(num=r["num"], offset=r["offset"]) for r in refs], cleaned[2]
 
 
 def _ends_complete(block: _Block) -> bool:
