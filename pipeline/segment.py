@@ -239,8 +239,10 @@ def _meta(facts: object, b: _Builder) -> Meta:
         elif m := _VOTE_COUNTS.search(text):
             vote = "recorded_vote"
             counts = VoteCounts(yes=int(m.group(1)), no=int(m.group(2)), abstentions=int(m.group(3)))
-        elif "表决" in text:
-            vote = "recorded_vote" if "记录表决" in text else "vote"
+        elif "记录表决" in text:
+            vote = "recorded_vote"
+        elif "一致通过" in text:
+            vote = "unanimous"
     doc_type = facts.doc_type
     if doc_type is None and b.closing and any(s["kind"] == "operative" for s in b.segments):
         doc_type = "resolution"
@@ -260,6 +262,7 @@ def _meta(facts: object, b: _Builder) -> Meta:
         vote=vote,
         vote_counts=counts,
         sponsors=facts.sponsors,
+        language="zh",
     )
 
 

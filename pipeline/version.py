@@ -1,3 +1,3 @@
 """Version of the processing core. Part of every idempotency key: bump it when outputs change."""
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"

@@ -13,10 +13,12 @@ from pydantic import Field
 from schemas._base import FrozenModel
 
 #: Bumped when the shape of ``ProcessedDocument`` changes incompatibly.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 DocType = Literal["resolution", "draft_resolution", "decision", "other"]
-Vote = Literal["without_vote", "recorded_vote", "vote"]
+#: ``without_vote``: 未经表决 / "without a vote"; ``recorded_vote``: counts printed; ``unanimous``: 一致通过.
+Vote = Literal["without_vote", "recorded_vote", "unanimous"]
+Language = Literal["zh", "en"]
 SegmentKind = Literal[
     "header",  # masthead lines: session, committee, agenda item, sponsors, title...
     "formula",  # the enacting formula that opens the preamble ("大会，")
@@ -28,6 +30,7 @@ SegmentKind = Literal[
     "paragraph",  # unnumbered text that is none of the above
     "footnote",
     "closing",  # adoption date, meeting, vote
+    "context",  # text on the same page that is not part of the document (neighbouring items, a translation)
 ]
 EntityType = Literal[
     "document_symbol",
@@ -46,11 +49,16 @@ EntityType = Literal[
 
 
 class VoteCounts(FrozenModel):
-    """A recorded vote, when the closing block states it."""
+    """A recorded vote, as far as the adoption line states it."""
 
     yes: int
-    no: int
-    abstentions: int
+    no: int | None = None
+    abstentions: int | None = None
+    against: list[str] = Field(default_factory=list, description="States named as voting against")
+    abstaining: list[str] = Field(default_factory=list, description="States named as abstaining")
+    not_voting: list[str] = Field(
+        default_factory=list, description="States named as present and not voting, absent or not participating"
+    )
 
 
 class Meta(FrozenModel):
@@ -64,12 +72,16 @@ class Meta(FrozenModel):
     agenda_title: str | None = None
     title: str | None = None
     symbol: str | None = Field(None, description="The document's own UN symbol where it can be known")
+    draft_symbol: str | None = Field(None, description="Symbol of the draft the resolution was adopted from")
+    report_symbol: str | None = Field(None, description="Symbol of the committee report it was adopted on")
     adopted_on: str | None = Field(None, description="ISO date of adoption")
     meeting: int | None = None
     vote: Vote | None = None
     vote_counts: VoteCounts | None = None
-    sponsors: list[str] = Field(default_factory=list, description="Canonical Chinese short names")
-    language: str = "zh"
+    sponsors: list[str] = Field(
+        default_factory=list, description="Sponsoring member states, canonical short names in the document's language"
+    )
+    language: Language = Field(description="The language the document is written in")
 
 
 class FootnoteRef(FrozenModel):
@@ -107,6 +119,7 @@ class Entity(FrozenModel):
     end: int
     body: str | None = Field(None, description="Issuing organ for resolutions, decisions and sessions")
     precision: Literal["day", "month"] | None = Field(None, description="Dates only")
+    iso3: str | None = Field(None, description="Member states: ISO 3166-1 alpha-3 code, the same in every language")
 
 
 class ProcessingWarning(FrozenModel):
