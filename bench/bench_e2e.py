@@ -45,8 +45,8 @@ from kombu.connection import Connection  # noqa: E402
 from kombu.entity import Exchange, Queue  # noqa: E402
 
 from workers.settings import Settings, StorageSettings  # noqa: E402
-from workers.stack import Stack, StackOptions  # noqa: E402
-from workers.storage import S3ObjectStore  # noqa: E402
+from workers.devstack.stack import Stack, StackOptions  # noqa: E402
+from workers.storage.s3 import S3ObjectStore  # noqa: E402
 
 SEEDS = [path.read_bytes() for path in sorted((ROOT / "seeds").glob("*.txt"))]
 #: The benchmark's own Redis database, flushed before and after a run (other URLs are never flushed).
@@ -237,8 +237,8 @@ def upload_all(store: Any, bucket: str, docs: dict[str, bytes], threads: int) ->
 
 def hinted_by(settings: Settings, bucket: str, uploaded: dict[str, tuple[float, str]]) -> dict[str, int]:
     """How many uploads each intake path enqueued (from the ledger's ``source``)."""
-    from workers.deps import make_ledger
-    from workers.ledger import ObjectRef
+    from workers.processing.deps import make_ledger
+    from workers.catalog.ledger_old import ObjectRef
 
     ledger, counts = make_ledger(settings), dict[str, int]()
     for key, (_, etag) in uploaded.items():

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from celery import chain  # noqa: E402
 
 from schemas.events import CloudEvent  # noqa: E402
-from workers.celery_app import PROCESS_QUEUE, create_app  # noqa: E402
+from workers.broker.app import PROCESS_QUEUE, create_app  # noqa: E402
 from workers.settings import Settings, StorageSettings  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -58,7 +58,7 @@ def _client(name: str) -> Any:
         import redis
         from minio import Minio
 
-        from workers.publisher import KombuPublisher
+        from workers.events.publisher import KombuPublisher
 
         factories = {
             "s3": lambda: Minio(os.environ["BENCH_S3_ENDPOINT"], access_key="x", secret_key="x", secure=False),
@@ -221,8 +221,8 @@ def run_real(docs: int, idle: int) -> dict[str, float]:
     from kombu import Connection, Exchange, Queue
 
     from schemas.events import ObjectEvent
-    from workers.storage import S3ObjectStore
-    from workers.tasks import enqueue
+    from workers.storage.s3 import S3ObjectStore
+    from workers.processing.task import enqueue
 
     store = S3ObjectStore(os.environ["BENCH_S3_ENDPOINT"])
     inbox = settings.storage.inbox_bucket
@@ -315,7 +315,7 @@ def main() -> None:
     server = None
     endpoint = args.s3_endpoint
     if not endpoint:
-        from workers.seaweed import SeaweedServer
+        from workers.storage.seaweed import SeaweedServer
 
         server = SeaweedServer.on_free_ports(Path(tempfile.mkdtemp(prefix="bench-weed-"))).start()
         endpoint = server.s3_endpoint

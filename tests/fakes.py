@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workers.errors import ObjectNotFoundError, StorageError
-from workers.storage import JSON_CONTENT_TYPE, ObjectInfo, json_bytes
+from workers.storage.s3 import JSON_CONTENT_TYPE, ObjectInfo, json_bytes
 
 
 @dataclass(frozen=True)

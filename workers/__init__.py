@@ -11,7 +11,7 @@ from typing import Any
 
 def __getattr__(name: str) -> Any:
     if name in {"celery", "app"}:
-        from workers.celery_app import get_app
+        from workers.broker.app import get_app
 
         return get_app()
     raise AttributeError(name)

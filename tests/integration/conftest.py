@@ -22,8 +22,8 @@ import pytest
 import redis
 
 from workers.errors import ObjectNotFoundError
-from workers.seaweed import SeaweedServer
-from workers.storage import ObjectStore, S3ObjectStore
+from workers.storage.seaweed import SeaweedServer
+from workers.storage.s3 import ObjectStore, S3ObjectStore
 
 #: The Redis database integration tests may flush.
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"

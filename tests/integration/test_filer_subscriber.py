@@ -15,15 +15,15 @@ import pytest
 import redis
 
 from schemas.events import ObjectEvent
-from workers.filer_subscriber import (
+from workers.intake.filer_subscriber import (
     DEFAULT_CHECKPOINT_KEY,
     CheckpointStore,
     FilerSubscriber,
     MemoryCheckpointStore,
     RedisCheckpointStore,
 )
-from workers.seaweed import SeaweedServer
-from workers.storage import S3ObjectStore
+from workers.storage.seaweed import SeaweedServer
+from workers.storage.s3 import S3ObjectStore
 
 pytestmark = pytest.mark.integration
 

@@ -23,17 +23,17 @@ import pytest
 import redis
 
 from tests.integration.conftest import S3_ACCESS_KEY, S3_SECRET_KEY, flushed, unique_bucket_name
-from workers.celery_app import PROCESS_QUEUE, create_app
-from workers.deps import make_ledger
-from workers.intake import IntakeService
-from workers.ledger import ObjectRef
-from workers.processes import ManagedProcess, wait_until
-from workers.reconciler import reconcile_once
-from workers.seaweed import SeaweedServer
+from workers.broker.app import PROCESS_QUEUE, create_app
+from workers.processing.deps import make_ledger
+from workers.intake.service import IntakeService
+from workers.catalog.ledger_old import ObjectRef
+from workers.devstack.processes import ManagedProcess, wait_until
+from workers.intake.reconciler import reconcile_once
+from workers.storage.seaweed import SeaweedServer
 from workers.settings import IntakeSettings, Settings, StorageSettings
-from workers.stack import PROJECT_ROOT, settings_env
-from workers.storage import S3ObjectStore
-from workers.tasks import enqueue
+from workers.devstack.stack import PROJECT_ROOT, settings_env
+from workers.storage.s3 import S3ObjectStore
+from workers.processing.task import enqueue
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from schemas.events import ObjectEvent
-from workers.minio_listener import MinioListener
-from workers.storage import S3ObjectStore
+from workers.intake.minio_listener import MinioListener
+from workers.storage.s3 import S3ObjectStore
 
 pytestmark = pytest.mark.integration
 

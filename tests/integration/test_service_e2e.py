@@ -27,13 +27,13 @@ from kombu.simple import SimpleQueue
 
 from schemas.events import ObjectEvent
 from tests.integration.conftest import unique_bucket_name
-from workers.celery_app import create_app
+from workers.broker.app import create_app
 from workers.errors import ObjectNotFoundError
-from workers.ledger import Ledger, ObjectRef
-from workers.seaweed import SeaweedServer
+from workers.catalog.ledger_old import Ledger, ObjectRef
+from workers.storage.seaweed import SeaweedServer
 from workers.settings import Settings, StorageSettings, WorkerSettings
-from workers.storage import S3ObjectStore
-from workers.tasks import enqueue
+from workers.storage.s3 import S3ObjectStore
+from workers.processing.task import enqueue
 
 pytestmark = pytest.mark.integration
 

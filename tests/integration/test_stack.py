@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from workers.processes import free_port
-from workers.stack import PROJECT_ROOT
+from workers.devstack.processes import free_port
+from workers.devstack.stack import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +30,7 @@ GOLD = PROJECT_ROOT / "tests" / "fixtures" / "gold"
 
 
 def up_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "workers.cli_service", "up", "--flower-port", str(free_port()), *args]
+    return [sys.executable, "-m", "workers.cli.service", "up", "--flower-port", str(free_port()), *args]
 
 
 def stack_env(tmp_path: Path) -> dict[str, str]:

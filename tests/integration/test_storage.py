@@ -17,7 +17,7 @@ import urllib3
 from pipeline.errors import PermanentError, TransientError
 from tests.fakes import InMemoryObjectStore
 from workers.errors import ObjectNotFoundError, StorageError
-from workers.storage import JSON_CONTENT_TYPE, ObjectStore, S3ObjectStore
+from workers.storage.s3 import JSON_CONTENT_TYPE, ObjectStore, S3ObjectStore
 
 pytestmark = pytest.mark.integration
 

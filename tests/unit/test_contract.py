@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from schemas import ProcessedDocument
-from workers.contract import SCHEMA_PATH, output_schema
+from workers.cli.contract import SCHEMA_PATH, output_schema
 
 
 def test_committed_schema_is_current() -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from schemas.events import ObjectEvent
-from workers.dropfolder import DONE_DIR, FAILED_DIR, DropFolderWatcher
+from workers.intake.dropfolder import DONE_DIR, FAILED_DIR, DropFolderWatcher
 from workers.errors import StorageError
-from workers.files import is_ignored_path
-from workers.upload import key_for
+from workers.ignore import is_ignored_path
+from workers.intake.upload import key_for
 
 BUCKET = "inbox"
 
@@ -307,7 +307,7 @@ class TestFailures:
         def no_rename(*_: Any) -> None:
             raise PermissionError("read-only folder")
 
-        monkeypatch.setattr("workers.dropfolder.os.rename", no_rename)
+        monkeypatch.setattr("workers.intake.dropfolder.os.rename", no_rename)
         settle(watcher, clock, polls=8)
         assert store.calls == 1
         assert (tmp_path / "a.txt").exists()

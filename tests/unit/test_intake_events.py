@@ -14,11 +14,11 @@ import pytest
 from google.protobuf import json_format
 
 from schemas.events import ObjectEvent
-from workers._filer_pb import filer_pb2
+from workers.storage._filer_pb import filer_pb2
 from workers.errors import InvalidEventError
-from workers.filer_subscriber import event_from_response
-from workers.files import is_ignored_key
-from workers.intake_events import (
+from workers.intake.filer_subscriber import event_from_response
+from workers.ignore import is_ignored_key
+from workers.intake.notifications import (
     filer_etag,
     filer_event_kind,
     iso_from_ns,

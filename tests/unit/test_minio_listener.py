@@ -13,7 +13,7 @@ from minio.error import S3Error
 
 from schemas.events import ObjectEvent
 from tests.conftest import ROOT
-from workers.minio_listener import MinioListener
+from workers.intake.minio_listener import MinioListener
 
 RECORD = json.loads((ROOT / "tests" / "fixtures" / "events" / "minio-put-event.json").read_text("utf-8"))
 

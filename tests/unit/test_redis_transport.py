@@ -1,4 +1,4 @@
-"""kombu's Redis channel with one client per pool (``workers.redis_transport``), and the Celery
+"""kombu's Redis channel with one client per pool (``workers.broker.redis_transport``), and the Celery
 settings that go with it (real Redis, db 14)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import uuid
 
 from kombu import Connection, Exchange, Queue
 
-from workers import redis_transport
-from workers.celery_app import create_app
+from workers.broker import redis_transport
+from workers.broker.app import create_app
 from workers.settings import Settings, WorkerSettings
 
 REDIS_URL = "redis://127.0.0.1:6379/14"

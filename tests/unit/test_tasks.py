@@ -1,4 +1,4 @@
-"""The task body (``workers.tasks.handle``) with Deps built from fakes: an in-memory store, a
+"""The task body (``workers.processing.task.handle``) with Deps built from fakes: an in-memory store, a
 recording publisher, the real core, and the real ledger on Redis (db 14, a key prefix per test)."""
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from redis import Redis
 from pipeline.version import PIPELINE_VERSION
 from schemas.events import CloudEvent, ObjectEvent
 from tests.fakes import InMemoryObjectStore
-from workers.deps import Deps
+from workers.processing.deps import Deps
 from workers.errors import PublishError, StorageError
-from workers.ledger import Ledger, ObjectRef
+from workers.catalog.ledger_old import Ledger, ObjectRef
 from workers.settings import Settings, WorkerSettings
-from workers.tasks import backoff, handle
+from workers.processing.task import backoff, handle
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -263,7 +263,7 @@ class TestBackoff:
 class TestStatus:
     def test_table_and_document_report(self, deps: Deps) -> None:
         """The status command's table lists the upload; the report joins document and uploads."""
-        from workers.cli_status import document_report, format_table
+        from workers.cli.status import document_report, format_table
 
         data = seed()
         handle(deps, upload(deps, "a/res.txt", data), task_id="t1")

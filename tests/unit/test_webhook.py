@@ -12,7 +12,7 @@ import pytest
 
 from schemas.events import ObjectEvent
 from workers.settings import IntakeSettings, Settings, StorageSettings
-from workers.webhook import WebhookServer, make_server
+from workers.web.webhooks import WebhookServer, make_server
 
 TOKEN = "s3cr3t-token"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "events"

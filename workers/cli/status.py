@@ -13,7 +13,7 @@ import sys
 import click
 from redis.exceptions import RedisError
 
-from workers.ledger import Ledger, ObjectRef
+from workers.catalog.ledger_old import Ledger, ObjectRef
 
 #: Columns of the table: (header, record field, width).
 COLUMNS = (
@@ -74,7 +74,7 @@ def document_report(ledger: Ledger, doc_id: str) -> dict[str, object] | None:
 @click.option("--limit", "-n", default=20, show_default=True, help="How many recent uploads to list.")
 def status(doc_id: str | None, limit: int) -> None:
     """Show recent uploads, or one document's full record (DOC_ID: sha256 or a unique prefix)."""
-    from workers.deps import make_ledger
+    from workers.processing.deps import make_ledger
     from workers.settings import get_settings
 
     ledger = make_ledger(get_settings())

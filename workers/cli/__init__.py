@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workers.files import is_ignored_path
+from workers.ignore import is_ignored_path
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,7 +78,7 @@ def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the output contract."""
-    from workers.contract import output_schema
+    from workers.cli.contract import output_schema
 
     click.echo(json.dumps(output_schema(), ensure_ascii=False, indent=2))
 
@@ -110,8 +110,8 @@ def evaluate(gold_dir: Path, pred_dir: Path, minimum: float, verbose: bool) -> N
 
 def _attach_service_commands() -> None:
     """``upload``, ``intake``, ``up`` and ``status`` live in their own modules."""
-    from workers.cli_service import register
-    from workers.cli_status import status
+    from workers.cli.service import register
+    from workers.cli.status import status
 
     register(main)
     main.add_command(status)

@@ -34,9 +34,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from schemas.events import ObjectEvent
-from workers._filer_pb import filer_pb2, filer_pb2_grpc
+from workers.storage._filer_pb import filer_pb2, filer_pb2_grpc
 from workers.errors import StorageError
-from workers.intake_events import SEAWEED_ETAG_ATTR, filer_etag, filer_event_kind, object_event_from_filer
+from workers.intake.notifications import SEAWEED_ETAG_ATTR, filer_etag, filer_event_kind, object_event_from_filer
 
 if TYPE_CHECKING:
     from redis import Redis

@@ -35,13 +35,13 @@ from pipeline.errors import DocpipeError, PermanentError, TransientError
 from pipeline.version import PIPELINE_VERSION
 from schemas import ProcessedDocument
 from schemas.events import CloudEvent, ObjectEvent
-from workers.celery_app import PROCESS_QUEUE, PROCESS_TASK, get_app
-from workers.deps import Deps, get_deps, make_ledger
+from workers.broker.app import PROCESS_QUEUE, PROCESS_TASK, get_app
+from workers.processing.deps import Deps, get_deps, make_ledger
 from workers.errors import InvalidEventError
-from workers.ledger import Ledger, ObjectRef, now_iso
-from workers.publisher import Outcome, make_event, routing_key
+from workers.catalog.ledger_old import Ledger, ObjectRef, now_iso
+from workers.events.publisher import Outcome, make_event, routing_key
 from workers.settings import Settings, WorkerSettings, get_settings
-from workers.storage import json_bytes
+from workers.storage.s3 import json_bytes
 
 log = logging.getLogger(__name__)
 #: Redis (ledger) unreachable: retried without a cap, as no failure could be recorded anyway; if the

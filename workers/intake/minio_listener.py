@@ -18,8 +18,8 @@ from minio.error import S3Error
 
 from schemas.events import ObjectEvent
 from workers.errors import InvalidEventError
-from workers.files import is_ignored_key
-from workers.intake_events import parse_minio_notification
+from workers.ignore import is_ignored_key
+from workers.intake.notifications import parse_minio_notification
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Portable polling, no inotify. A file is *ready* when its size and mtime were the same in at least
 two polls spanning ``stable_seconds`` (half-written downloads and copies keep changing), when it
-is not a temporary or system file (``workers.files.is_ignored_path``) and when nothing else under
+is not a temporary or system file (``workers.ignore.is_ignored_path``) and when nothing else under
 the same top-level folder is still changing (a folder being copied in is taken as a whole).
 
 After a successful upload the file moves to ``<drop>/.done/<timestamp>-<name>`` (a folder keeps
@@ -28,8 +28,8 @@ from pathlib import Path, PurePosixPath
 from pipeline.errors import TransientError
 from schemas.events import ObjectEvent
 from workers.errors import ObjectNotFoundError
-from workers.files import is_ignored_path
-from workers.upload import (
+from workers.ignore import is_ignored_path
+from workers.intake.upload import (
     Nudge,
     ObjectWriter,
     content_type_for,

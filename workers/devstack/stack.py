@@ -8,7 +8,7 @@ Starts, in this order, and stops in the reverse order:
    (AOF) in ``<data_dir>/valkey``, ``maxmemory-policy noeviction``;
 3. a Celery worker (``celery -A workers worker -Q <all queues>``, ``-E`` with Flower or
    ``worker.events``) with the stack's ``DOCPIPE_*`` environment, log in ``<data_dir>/logs/worker.log``;
-4. the intake (``workers.intake.IntakeService``) in this process's threads;
+4. the intake (``workers.intake.service.IntakeService``) in this process's threads;
 5. Flower (``celery -A workers flower``) on 127.0.0.1 with ``FLOWER_UNAUTHENTICATED_API=true``.
 
 Each child runs in its own session (process group), so Ctrl-C reaches only ``docpipe up``, which
@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from workers.processes import DEFAULT_GRACE, ManagedProcess, free_port, port_or_free, wait_until
+from workers.devstack.processes import DEFAULT_GRACE, ManagedProcess, free_port, port_or_free, wait_until
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
 
 #: The project root, put on children's PYTHONPATH so ``-A workers`` imports without installation.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Written and removed in the output buckets at start-up (see ``Stack._start_seaweed``).
 WARMUP_KEY = ".docpipe-warmup"
 
@@ -58,7 +58,7 @@ class StackOptions:
 
 def seaweed_ports(wanted: Any) -> Any:
     """``wanted`` (a ``SeaweedPorts``), with each port whose HTTP or gRPC twin is busy replaced by a free pair."""
-    from workers.seaweed import GRPC_PORT_OFFSET, SeaweedPorts
+    from workers.storage.seaweed import GRPC_PORT_OFFSET, SeaweedPorts
 
     spare = iter(SeaweedPorts.free().all()[:5])
     chosen = {}
@@ -148,8 +148,8 @@ class Stack:
         log.info("stack up in %.1f s", time.monotonic() - began)
 
     def _start_seaweed(self) -> tuple[Any, Any]:
-        from workers.seaweed import GRPC_PORT_OFFSET, SeaweedPorts, SeaweedServer
-        from workers.storage import S3ObjectStore
+        from workers.storage.seaweed import GRPC_PORT_OFFSET, SeaweedPorts, SeaweedServer
+        from workers.storage.s3 import S3ObjectStore
 
         storage, intake = self.requested.storage, self.requested.intake
         s3_port = int(storage.endpoint.rsplit(":", 1)[-1])
@@ -204,7 +204,7 @@ class Stack:
         return env
 
     def _start_worker(self) -> None:
-        from workers.celery_app import create_app
+        from workers.broker.app import create_app
 
         self.app = create_app(self.settings)
         queues = ",".join(q.name for q in self.app.conf.task_queues)
@@ -221,7 +221,7 @@ class Stack:
         wait_until(answers, self.options.start_timeout, "celery worker", self.worker)
 
     def _start_intake(self) -> None:
-        from workers.intake import IntakeService, default_enqueue
+        from workers.intake.service import IntakeService, default_enqueue
 
         self.intake = IntakeService(self.settings, enqueue=default_enqueue(self.settings), store=self.store)
         self.intake.start()

@@ -9,7 +9,7 @@ so ``Channel`` keeps one per pool and hands that out instead; the pool, connecti
 their order are unchanged. A new pool (after a fork or a reconnect) gets a new client.
 
 ``install()`` makes kombu's own Redis transport use this channel in the current process (called by
-``workers.celery_app.create_app`` and ``workers.publisher.KombuPublisher``). URLs stay
+``workers.broker.app.create_app`` and ``workers.events.publisher.KombuPublisher``). URLs stay
 ``redis://…``, so Celery's banner, Flower's broker view and ``celery inspect`` see a plain Redis
 broker.
 """

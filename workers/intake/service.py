@@ -8,7 +8,7 @@
     drop folder ──uploads settled files to the inbox, then moves them to .done/──────────┘      │
                                                                    ledger: new upload? ─> docpipe.process
 
-Every path ends in ``workers.tasks.enqueue``, which sends a task only for an upload (bucket, key,
+Every path ends in ``workers.processing.task.enqueue``, which sends a task only for an upload (bucket, key,
 ETag) the ledger does not know, so overlapping hints cost one Redis round trip each and nothing
 more. A part that fails (store or Redis down) logs, waits and tries again; it never stops the
 others. ``stop()`` ends all of them within a few seconds.
@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from schemas.events import ObjectEvent
-from workers.dropfolder import DropFolderWatcher
-from workers.files import is_ignored_key
-from workers.minio_listener import MinioListener
-from workers.reconciler import Reconciler
+from workers.intake.dropfolder import DropFolderWatcher
+from workers.ignore import is_ignored_key
+from workers.intake.minio_listener import MinioListener
+from workers.intake.reconciler import Reconciler
 from workers.settings import Settings
-from workers.webhook import WebhookServer, make_server
+from workers.web.webhooks import WebhookServer, make_server
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,9 @@ CHECKPOINT_KEY = "docpipe:intake:seaweedfs:{bucket}:since_ns"
 
 
 def default_enqueue(settings: Settings) -> Enqueue:
-    """``workers.tasks.enqueue`` bound to an app built from ``settings`` (not the global one)."""
-    from workers.celery_app import create_app
-    from workers.tasks import enqueue
+    """``workers.processing.task.enqueue`` bound to an app built from ``settings`` (not the global one)."""
+    from workers.broker.app import create_app
+    from workers.processing.task import enqueue
 
     return functools.partial(enqueue, app=create_app(settings))
 
@@ -84,7 +84,7 @@ class IntakeService:
         self.bucket = settings.storage.inbox_bucket
         self.enqueue = enqueue or default_enqueue(settings)
         if store is None:
-            from workers.storage import S3ObjectStore
+            from workers.storage.s3 import S3ObjectStore
 
             store = S3ObjectStore.from_settings(settings.storage)
         self.store = store
@@ -190,7 +190,7 @@ class IntakeService:
     def _make_subscriber(self) -> Any:
         from redis import Redis
 
-        from workers.filer_subscriber import FilerSubscriber, RedisCheckpointStore
+        from workers.intake.filer_subscriber import FilerSubscriber, RedisCheckpointStore
 
         if self._redis is None:
             self._redis = Redis.from_url(self.settings.redis_url, socket_timeout=10, socket_connect_timeout=5)

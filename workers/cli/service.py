@@ -1,7 +1,7 @@
 """Service commands of the ``docpipe`` CLI: ``upload``, ``intake`` and ``up``.
 
 They live apart from ``workers.cli`` (offline processing) and are attached to its group with
-``register(main)``; ``python -m workers.cli_service ...`` runs them on their own as well.
+``register(main)``; ``python -m workers.cli.service ...`` runs them on their own as well.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def upload(paths: tuple[Path, ...], prefix: str, bucket: str | None, no_enqueue:
     and the reconciler will find the object.
     """
     from workers.settings import get_settings
-    from workers.storage import S3ObjectStore
-    from workers.upload import UploadResult, upload_paths
+    from workers.storage.s3 import S3ObjectStore
+    from workers.intake.upload import UploadResult, upload_paths
 
     settings = get_settings()
     store = S3ObjectStore.from_settings(settings.storage)
@@ -60,7 +60,7 @@ def upload(paths: tuple[Path, ...], prefix: str, bucket: str | None, no_enqueue:
         store.ensure_bucket(target)
     except Exception as exc:
         raise click.ClickException(f"object store at {settings.storage.endpoint}: {exc}") from exc
-    from workers.tasks import enqueue
+    from workers.processing.task import enqueue
 
     nudge = None if no_enqueue else enqueue
 
@@ -88,7 +88,7 @@ def intake(webhook: bool, filer: bool, reconciler: bool, dropfolder: bool, verbo
     The SeaweedFS subscriber, the webhook endpoint, the reconciler and the drop folder, each in a
     thread; all enqueue through the ledger, so overlapping hints are harmless.
     """
-    from workers.intake import IntakeService
+    from workers.intake.service import IntakeService
     from workers.settings import get_settings
 
     _setup_logging(verbose)
@@ -131,7 +131,7 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
     failed, print a summary, copy the outputs to --out, and stop (unless --keep-running).
     """
     from workers.settings import get_settings
-    from workers.stack import Stack, StackOptions
+    from workers.devstack.stack import Stack, StackOptions
 
     _setup_logging(False, quiet=not verbose)  # the stack describes itself; -v shows INFO logs
     stop = threading.Event()
@@ -144,7 +144,7 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
         for line in stack.describe():
             click.echo(line)
         if demo_path is not None:
-            from workers.demo import run_demo
+            from workers.cli.demo import run_demo
 
             ok = run_demo(stack, demo_path, out_dir=out_dir, timeout=timeout, stop=stop, echo=click.echo)
             code = 0 if ok else 1

@@ -18,7 +18,7 @@ from typing import Any
 from celery import Celery
 from kombu.entity import Exchange, Queue
 
-from workers import redis_transport
+from workers.broker import redis_transport
 from workers.settings import Settings, get_settings
 
 #: Stable task name: moving a module must not break messages already in flight.
@@ -56,7 +56,7 @@ def check_timeouts(settings: Settings) -> None:
 
 
 class DocpipeCelery(Celery):  # type: ignore[misc]
-    """A Celery app that remembers the settings it was built from (for ``workers.deps``)."""
+    """A Celery app that remembers the settings it was built from (for ``workers.processing.deps``)."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__("docpipe", **kwargs)
@@ -68,7 +68,7 @@ def create_app(settings: Settings) -> DocpipeCelery:
     check_timeouts(settings)
     redis_transport.install()
     worker = settings.worker
-    app = DocpipeCelery(settings, broker=settings.effective_broker_url, include=["workers.tasks"])
+    app = DocpipeCelery(settings, broker=settings.effective_broker_url, include=["workers.processing.task"])
     exchange = Exchange("docpipe", type="direct", durable=True)  # type: ignore[no-untyped-call]
     app.conf.update(
         task_serializer="json",

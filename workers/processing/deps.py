@@ -21,10 +21,10 @@ from redis import Redis
 
 from pipeline.run import process as core_process
 from schemas import ProcessedDocument
-from workers.ledger import Ledger
-from workers.publisher import KombuPublisher, Publisher
+from workers.catalog.ledger_old import Ledger
+from workers.events.publisher import KombuPublisher, Publisher
 from workers.settings import Settings, get_settings
-from workers.storage import ObjectStore, S3ObjectStore
+from workers.storage.s3 import ObjectStore, S3ObjectStore
 
 
 class Process(Protocol):

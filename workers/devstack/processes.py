@@ -44,7 +44,7 @@ class ManagedProcess:
         self._log: IO[bytes] | None = None
 
     def start(self, cwd: Path | None = None) -> None:
-        from workers.seaweed import _die_with_parent
+        from workers.storage.seaweed import _die_with_parent
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")

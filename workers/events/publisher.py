@@ -17,9 +17,9 @@ from kombu.exceptions import OperationalError
 from kombu.pools import producers
 
 from schemas.events import CloudEvent
-from workers import redis_transport
+from workers.broker import redis_transport
 from workers.errors import PublishError
-from workers.ledger import ObjectRef, now_iso
+from workers.catalog.ledger_old import ObjectRef, now_iso
 
 Outcome = Literal["processed", "failed", "duplicate"]
 #: Namespace of event ids: uuid5(namespace, outcome, doc id, pipeline version[, upload]).

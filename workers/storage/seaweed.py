@@ -367,7 +367,7 @@ class SeaweedServer:
         return False
 
     def _probe(self, deadline: float) -> bool:
-        from workers.storage import S3ObjectStore
+        from workers.storage.s3 import S3ObjectStore
 
         read_timeout = max(1.0, min(20.0, deadline - time.monotonic()))
         store = S3ObjectStore(

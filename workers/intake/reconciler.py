@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from schemas.events import ObjectEvent
-from workers.files import is_ignored_key
+from workers.ignore import is_ignored_key
 
 log = logging.getLogger(__name__)
 

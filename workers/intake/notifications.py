@@ -6,7 +6,7 @@ Three sources, one key normaliser (``object_event_from_filer`` for both SeaweedF
   ``parse_minio_notification``.
 - SeaweedFS filer ``notification.webhook`` bodies (``{event_type, key, message}``; ``bytes`` fields
   base64-encoded by Go's JSON encoder): ``parse_seaweed_webhook``.
-- SeaweedFS filer gRPC ``SubscribeMetadata`` (``workers.filer_subscriber``), which calls
+- SeaweedFS filer gRPC ``SubscribeMetadata`` (``workers.intake.filer_subscriber``), which calls
   ``object_event_from_filer`` with the fields of each response.
 
 Parsers keep only objects that now exist: creates, overwrites and the new name of a rename. They

@@ -8,7 +8,7 @@ from typing import Any
 from schemas import ProcessedDocument
 
 #: Where the committed schema lives.
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "document.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "document.schema.json"
 
 
 def output_schema() -> dict[str, Any]:

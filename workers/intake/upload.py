@@ -22,14 +22,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from schemas.events import EventSource, ObjectEvent
-from workers.files import is_ignored_path
+from workers.ignore import is_ignored_path
 
 log = logging.getLogger(__name__)
 
 #: S3 limits a key to 1,024 bytes of UTF-8.
 MAX_KEY_BYTES = 1024
 
-#: What is called after an upload: ``workers.tasks.enqueue`` or a test double.
+#: What is called after an upload: ``workers.processing.task.enqueue`` or a test double.
 Nudge = Callable[[ObjectEvent], object]
 
 

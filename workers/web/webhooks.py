@@ -43,13 +43,13 @@ Parser = Callable[[Any], list[ObjectEvent]]
 
 
 def _parsers() -> dict[str, Parser]:
-    from workers.intake_events import parse_minio_notification, parse_seaweed_webhook
+    from workers.intake.notifications import parse_minio_notification, parse_seaweed_webhook
 
     return {"/minio": parse_minio_notification, "/seaweedfs": parse_seaweed_webhook}
 
 
 def _ignored(key: str) -> bool:
-    from workers.files import is_ignored_key
+    from workers.ignore import is_ignored_key
 
     return bool(is_ignored_key(key))
 
@@ -197,7 +197,7 @@ def make_server(
     host: str | None = None,
     port: int | None = None,
 ) -> WebhookServer:
-    """Bind the endpoint (port 0 picks a free one); ``enqueue`` defaults to ``workers.tasks.enqueue``.
+    """Bind the endpoint (port 0 picks a free one); ``enqueue`` defaults to ``workers.processing.task.enqueue``.
 
     Refuses the default token on a non-loopback address.
     """
@@ -210,7 +210,7 @@ def make_server(
             f"before listening on {host}"
         )
     if enqueue is None:
-        from workers.tasks import enqueue as enqueue_task
+        from workers.processing.task import enqueue as enqueue_task
 
         enqueue = enqueue_task
     return WebhookServer((host, port), intake.webhook_token, enqueue, bucket=settings.storage.inbox_bucket)

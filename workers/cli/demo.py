@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workers.ledger import TERMINAL_STATES, ObjectRef
-from workers.upload import UploadResult, upload_paths
+from workers.catalog.ledger_old import TERMINAL_STATES, ObjectRef
+from workers.intake.upload import UploadResult, upload_paths
 
 #: Seconds between ledger polls.
 POLL_INTERVAL = 0.1
@@ -132,7 +132,7 @@ def run_demo(
     echo: Callable[[str], None] = print,
 ) -> bool:
     """Upload ``path``, wait for every document, print the table; True when none failed or timed out."""
-    from workers.deps import make_ledger
+    from workers.processing.deps import make_ledger
 
     settings = stack.settings
     bucket = settings.storage.inbox_bucket

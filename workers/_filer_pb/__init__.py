@@ -1,1 +1,0 @@
-"""Generated from workers/proto/filer.proto by scripts/gen_proto.sh. Do not edit."""
