@@ -4,7 +4,8 @@
     ├── PermanentError       bad input: never retried -> failure record, original kept
     │   ├── EmptyDocumentError        no bytes, or nothing but white space
     │   ├── UnsupportedDocumentError  a format docpipe does not read (binary, images...)
-    │   └── UndecodableDocumentError  text whose encoding cannot be determined
+    │   ├── UndecodableDocumentError  text whose encoding cannot be determined
+    │   └── TooLargeError             over a limit of ``schemas.options.Limits`` (the limit is in the message)
     └── TransientError       I/O that may succeed later: retried with backoff, then dead-lettered
                              (raised only by the shell, ``workers/``; the pure core never does I/O)
 
@@ -55,3 +56,16 @@ class TransientError(DocpipeError):
     """A failure of I/O that may pass: retry with backoff."""
 
     code = "transient"
+
+
+class TooLargeError(PermanentError):
+    """The document exceeds a limit (input size, inflated DOCX part, PDF pages or stream, characters,
+    segments). Found before the work that would need the memory; ``limit`` names the setting."""
+
+    code = "too_large"
+
+    def __init__(
+        self, message: str, *, limit: str, stage: str | None = None, document: str | None = None
+    ) -> None:
+        super().__init__(message, stage=stage, document=document)
+        self.limit = limit
