@@ -39,8 +39,10 @@ def main() -> None:
     docs = corpus(args.repeat)
     joined = b"\n\n".join(data for _, data in docs) + b"\n"
     size = sum(len(data) for _, data in docs)
-    print(f"corpus: {len(docs)} documents, {size:,} bytes ({len(joined):,} joined, "
-          f"sha256 {hashlib.sha256(joined).hexdigest()[:16]})")
+    print(
+        f"corpus: {len(docs)} documents, {size:,} bytes ({len(joined):,} joined, "
+        f"sha256 {hashlib.sha256(joined).hexdigest()[:16]})"
+    )
     process(docs[0][1], docs[0][0])  # warm up: gazetteer automata, imports
     times, json_times = [], []
     clock = time.perf_counter
@@ -56,8 +58,10 @@ def main() -> None:
         times.append(spent)
         json_times.append(json_spent)
     best, median = min(times), statistics.median(times)
-    print(f"process:   {size / median / 1e6:6.1f} MB/s  {len(docs) / median:7.1f} docs/s  "
-          f"(median of {args.rounds}; best {size / best / 1e6:.1f} MB/s)")
+    print(
+        f"process:   {size / median / 1e6:6.1f} MB/s  {len(docs) / median:7.1f} docs/s  "
+        f"(median of {args.rounds}; best {size / best / 1e6:.1f} MB/s)"
+    )
     with_json = median + statistics.median(json_times)
     print(f"+ to JSON: {size / with_json / 1e6:6.1f} MB/s  {len(docs) / with_json:7.1f} docs/s")
     print(f"peak RSS:  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -203,12 +203,14 @@ class CpuMeter:
     def sample(self) -> dict[str, float]:
         me = os.getpid()
         tree = process_tree(self.worker_pid) if self.worker_pid else []
-        out = {"worker main": sum(cpu_seconds(p) for p in tree[:1]),
-               "worker pool": sum(cpu_seconds(p) for p in tree[1:]),
-               "seaweedfs": cpu_seconds(self.weed_pid) if self.weed_pid else 0.0,
-               "redis": cpu_seconds(self.redis_pid) if self.redis_pid else 0.0,
-               "intake": sum(cpu_seconds(me, t.native_id) for t in self.intake_threads if t.native_id),
-               "consumer": cpu_seconds(me, self.consumer.native_id) if self.consumer.native_id else 0.0}
+        out = {
+            "worker main": sum(cpu_seconds(p) for p in tree[:1]),
+            "worker pool": sum(cpu_seconds(p) for p in tree[1:]),
+            "seaweedfs": cpu_seconds(self.weed_pid) if self.weed_pid else 0.0,
+            "redis": cpu_seconds(self.redis_pid) if self.redis_pid else 0.0,
+            "intake": sum(cpu_seconds(me, t.native_id) for t in self.intake_threads if t.native_id),
+            "consumer": cpu_seconds(me, self.consumer.native_id) if self.consumer.native_id else 0.0,
+        }
         out["uploader+main"] = cpu_seconds(me) - out["intake"] - out["consumer"]
         return out
 

@@ -102,14 +102,14 @@ def _put(key: str, data: bytes) -> None:
 
 def _stage_result(text: str, factor: int) -> dict[str, Any]:
     """A stage result about as large as the real one (blocks/segments/entities of the text)."""
-    return {"blocks": [{"text": text[i : i + 200], "spans": [[i, i + 200]]} for i in range(0, len(text), 200)]
-            * factor}
+    return {"blocks": [{"text": text[i : i + 200], "spans": [[i, i + 200]]} for i in range(0, len(text), 200)] * factor}
 
 
 def _announce(msg: dict[str, Any], size: int) -> None:
     """The outcome event, and the completion record the driver waits for."""
-    event = CloudEvent(id=msg["id"], source="/bench", type="bench.processed", time="now",
-                       data={"doc": msg["id"], "bytes": size})
+    event = CloudEvent(
+        id=msg["id"], source="/bench", type="bench.processed", time="now", data={"doc": msg["id"], "bytes": size}
+    )
     _client("pub").publish(event, "document.processed")
     _redis().rpush(DONE, json.dumps({"id": msg["id"], "t0": msg["t0"], "t1": time.time()}))
 
@@ -257,8 +257,12 @@ def run_real(docs: int, idle: int) -> dict[str, float]:
         done = [wait() for _ in range(docs)]
         queue.close()
     burst = sorted((t1 - sent[key]) * 1000 for key, t1 in done)
-    return {"docs_per_s": docs / (max(t for _, t in done) - start), "idle_p50_ms": statistics.median(lat),
-            "idle_p95_ms": sorted(lat)[int(0.95 * (len(lat) - 1))], "burst_p50_ms": statistics.median(burst)}
+    return {
+        "docs_per_s": docs / (max(t for _, t in done) - start),
+        "idle_p50_ms": statistics.median(lat),
+        "idle_p95_ms": sorted(lat)[int(0.95 * (len(lat) - 1))],
+        "burst_p50_ms": statistics.median(burst),
+    }
 
 
 def cpu_seconds(pid: int) -> float:
@@ -331,9 +335,24 @@ def main() -> None:
         keys.append(f"in/{path.name}")
     print(f"work per document: {work_ms:.2f} ms CPU; hop: {hop_costs(keys)}")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "bench.bench_granularity", "worker", "-c", "2",
-         "-Q", f"{PROCESS_QUEUE},{PUBLISH_QUEUE}", "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bench.bench_granularity",
+            "worker",
+            "-c",
+            "2",
+            "-Q",
+            f"{PROCESS_QUEUE},{PUBLISH_QUEUE}",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
         time.sleep(3)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from workers.errors import ObjectNotFoundError, StorageError
+from workers.errors import ObjectNotFoundError, ObjectTooLargeError, StorageError
 from workers.storage.s3 import JSON_CONTENT_TYPE, ObjectInfo, json_bytes
 
 
@@ -85,10 +85,13 @@ class InMemoryObjectStore:
     def put_json(self, bucket: str, key: str, obj: bytes | Mapping[str, Any]) -> str:
         return self.put_bytes(bucket, key, json_bytes(obj), content_type=JSON_CONTENT_TYPE)
 
-    def get_bytes(self, bucket: str, key: str) -> bytes:
+    def get_bytes(self, bucket: str, key: str, max_bytes: int | None = None) -> bytes:
         self._enter("get_bytes", bucket, key)
         with self._lock:
-            return self._object(bucket, key).data
+            data = self._object(bucket, key).data
+        if max_bytes is not None and len(data) > max_bytes:
+            raise ObjectTooLargeError(f"{bucket}/{key}: {len(data)} bytes, over the limit max_input_bytes={max_bytes}")
+        return data
 
     def stat(self, bucket: str, key: str) -> ObjectInfo:
         self._enter("stat", bucket, key)

@@ -3,9 +3,11 @@
     DocpipeError                      (pipeline.errors)
     ├── PermanentError                never retried -> failure record, message acked, original kept
     │   ├── ObjectNotFoundError       the object (or its bucket) does not exist
+    │   ├── ObjectTooLargeError       the object is larger than limits.max_input_bytes (never downloaded whole)
     │   └── InvalidEventError         a notification or task payload that cannot be read; ``.data`` keeps it
     └── TransientError                retried with backoff, capped, then dead-lettered
         ├── StorageError              the object store is unreachable, timed out or answered 5xx
+        ├── CatalogError              the PostgreSQL catalog is unreachable or restarting
         └── PublishError              an outcome event could not be published (broker down)
 
 Each adapter maps its library's exceptions in one place and chains them (``raise ... from exc``).
@@ -18,13 +20,26 @@ from typing import Any
 
 from pipeline.errors import PermanentError, TransientError
 
-__all__ = ["InvalidEventError", "ObjectNotFoundError", "PublishError", "StorageError"]
+__all__ = [
+    "CatalogError",
+    "InvalidEventError",
+    "ObjectNotFoundError",
+    "ObjectTooLargeError",
+    "PublishError",
+    "StorageError",
+]
 
 
 class StorageError(TransientError):
     """The object store could not be reached or failed (connection refused, timeout, HTTP 5xx)."""
 
     code = "storage"
+
+
+class CatalogError(TransientError):
+    """The catalog (PostgreSQL) could not be reached, or it is restarting."""
+
+    code = "catalog"
 
 
 class PublishError(TransientError):
@@ -37,6 +52,12 @@ class ObjectNotFoundError(PermanentError):
     """The object or its bucket does not exist (S3 ``NoSuchKey`` / ``NoSuchBucket``)."""
 
     code = "not_found"
+
+
+class ObjectTooLargeError(PermanentError):
+    """The object is over ``limits.max_input_bytes``: refused from its size, before reading it all."""
+
+    code = "too_large"
 
 
 class InvalidEventError(PermanentError):

@@ -1,13 +1,13 @@
 """The Celery application, configured entirely from ``Settings`` (no second config module).
 
-One task per document, on its own queue (``docs/service.md`` has the measurements behind it)::
+One task per document, ``docpipe.process`` on queue ``docpipe.process`` (docs/service.md has the
+measurements behind it). ``celery -A workers worker`` consumes it. JSON only, late acks, prefetch 1;
+the guard (``workers.broker.guard.GuardedConsumer``) dead-letters any message the task could not
+read before Celery sees it.
 
-    docpipe.process  queue docpipe.process   ledger -> load -> read/clean/segment/extract (in-process)
-                                             -> outputs -> ledger -> outcome event
-
-Splitting the stages into five chained tasks measured 2.5-4x slower (a hop costs about as much CPU
-as a stage) and a separate publish task 15-30 % slower; timings are kept in the ledger instead.
-``celery -A workers worker`` consumes ``docpipe.process``.
+RabbitMQ: quorum queues (``workers.broker.topology``), publisher confirms, native delayed delivery
+for retries. Redis: a visibility timeout checked to be longer than the task time limit, the
+restore sweep every few seconds so a killed worker's tasks come back soon after the timeout.
 """
 
 from __future__ import annotations
@@ -16,23 +16,21 @@ from functools import lru_cache
 from typing import Any
 
 from celery import Celery
-from kombu.entity import Exchange, Queue
 
 from workers.broker import redis_transport
+from workers.broker.topology import is_amqp, process_queue, task_exchange
+from workers.names import PROCESS_QUEUE, PROCESS_TASK
 from workers.settings import Settings, get_settings
 
-#: Stable task name: moving a module must not break messages already in flight.
-PROCESS_TASK = "docpipe.process"
-#: Its queue, so it can be watched and scaled on its own.
-PROCESS_QUEUE = "docpipe.process"
-#: Seconds the soft time limit leaves before the hard one, to record a timeout cleanly.
-SOFT_LIMIT_MARGIN = 0.2
+#: Share of the hard time limit at which the soft limit fires, to record a timeout cleanly.
+SOFT_LIMIT_SHARE = 0.8
 
 
 def broker_transport_options(settings: Settings) -> dict[str, Any]:
-    """Redis transport options: a visibility timeout longer than any task, and a sweep for
-    abandoned messages often enough that a killed worker's task returns soon after the timeout
-    (kombu's default sweep runs only every ~100 s)."""
+    """Redis: visibility timeout and a restore sweep every ``min(10, visibility/5)`` s (kombu's
+    default sweeps every ~100 s). RabbitMQ: publisher confirms on every task sent."""
+    if is_amqp(settings.broker):
+        return {"confirm_publish": True}
     visibility = settings.worker.visibility_timeout
     return {
         "visibility_timeout": visibility,
@@ -44,17 +42,6 @@ def broker_transport_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def check_timeouts(settings: Settings) -> None:
-    """Refuse settings under which Redis would redeliver a task that is still running."""
-    worker = settings.worker
-    if worker.visibility_timeout <= worker.task_time_limit:
-        raise ValueError(
-            f"worker.visibility_timeout ({worker.visibility_timeout} s) must exceed "
-            f"worker.task_time_limit ({worker.task_time_limit} s): Redis would hand a running task "
-            "to a second worker"
-        )
-
-
 class DocpipeCelery(Celery):  # type: ignore[misc]
     """A Celery app that remembers the settings it was built from (for ``workers.processing.deps``)."""
 
@@ -63,13 +50,13 @@ class DocpipeCelery(Celery):  # type: ignore[misc]
         self.settings = settings
 
 
-def create_app(settings: Settings) -> DocpipeCelery:
-    """A Celery app for ``settings``: JSON only, late acks, prefetch 1, named queues."""
-    check_timeouts(settings)
+def create_app(settings: Settings, *, worker: bool = True) -> DocpipeCelery:
+    """A Celery app for ``settings``. ``worker=False`` (the intake) loads no task module."""
     redis_transport.install()
-    worker = settings.worker
-    app = DocpipeCelery(settings, broker=settings.effective_broker_url, include=["workers.processing.task"])
-    exchange = Exchange("docpipe", type="direct", durable=True)  # type: ignore[no-untyped-call]
+    w = settings.worker
+    amqp = is_amqp(settings.broker)
+    include = ["workers.processing.task"] if worker else []
+    app = DocpipeCelery(settings, broker=settings.broker, include=include)
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -82,25 +69,29 @@ def create_app(settings: Settings) -> DocpipeCelery:
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
-        worker_concurrency=worker.concurrency,
-        task_time_limit=worker.task_time_limit,
-        task_soft_time_limit=max(1.0, worker.task_time_limit * (1 - SOFT_LIMIT_MARGIN)),
+        worker_concurrency=w.concurrency,
+        worker_max_memory_per_child=w.max_memory_per_child,
+        task_time_limit=w.task_time_limit,
+        task_soft_time_limit=max(1.0, w.task_time_limit * SOFT_LIMIT_SHARE),
         broker_transport_options=broker_transport_options(settings),
         broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
         worker_cancel_long_running_tasks_on_connection_loss=True,
-        worker_soft_shutdown_timeout=min(10.0, worker.task_time_limit),
-        # Task events cost ~3 ms of CPU per document (worker and intake). Flower turns them on in
-        # the workers it sees (control command every few seconds) even when settings.worker.events is off.
-        worker_send_task_events=worker.events,
-        task_send_sent_event=worker.events,
+        worker_soft_shutdown_timeout=min(10.0, w.task_time_limit),
+        worker_send_task_events=w.events,
+        task_send_sent_event=w.events,
         task_track_started=True,
         worker_hijack_root_logger=False,
+        worker_consumer="workers.broker.guard:GuardedConsumer",
         task_create_missing_queues=False,
         task_default_queue=PROCESS_QUEUE,
-        task_default_exchange=exchange.name,
+        task_default_exchange=task_exchange().name,
         task_default_routing_key=PROCESS_QUEUE,
-        task_queues=(Queue(PROCESS_QUEUE, exchange, routing_key=PROCESS_QUEUE),),  # type: ignore[no-untyped-call]
+        task_default_queue_type="quorum" if amqp else "classic",
+        task_queues=(process_queue(amqp, w.delivery_limit),),
         task_routes={PROCESS_TASK: {"queue": PROCESS_QUEUE, "routing_key": PROCESS_QUEUE}},
+        worker_detect_quorum_queues=True,
+        broker_native_delayed_delivery_queue_type="quorum",
     )
     return app
 
@@ -109,3 +100,19 @@ def create_app(settings: Settings) -> DocpipeCelery:
 def get_app() -> DocpipeCelery:
     """The process-wide app, built from ``get_settings()``."""
     return create_app(get_settings())
+
+
+def _setup_logging(**_kwargs: object) -> None:
+    """Celery's ``setup_logging`` signal: structlog JSON lines instead of Celery's own format."""
+    from workers.logs import configure_logging
+
+    configure_logging(get_settings())
+
+
+def connect_logging() -> None:
+    from celery.signals import setup_logging
+
+    setup_logging.connect(_setup_logging, weak=False)
+
+
+connect_logging()

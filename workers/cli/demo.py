@@ -1,8 +1,8 @@
 """``docpipe up --demo PATH``: upload PATH into the running stack, wait, summarise, copy the outputs.
 
-Uploads go through the S3 API like any client's; each upload is then followed in the ledger (by
+Uploads go through the S3 API like any client's; each upload is then followed in the catalog (by
 bucket, key and ETag) until it is ``published``, ``duplicate`` or ``failed``. The latency shown is
-from the end of the upload to the moment the ledger recorded the outcome event as sent.
+from the end of the upload to the moment the catalog recorded the outcome event as sent.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workers.catalog.ledger_old import TERMINAL_STATES, ObjectRef
+from workers.catalog.catalog import TERMINAL_STATES, Catalog, ObjectRef
 from workers.intake.upload import UploadResult, upload_paths
 
-#: Seconds between ledger polls.
+#: Seconds between catalog polls.
 POLL_INTERVAL = 0.1
 
 
@@ -38,7 +38,7 @@ class DemoRow:
     entities: int | None = None
     latency_ms: float | None = None
     reason: str = ""
-    record: dict[str, str] = field(default_factory=dict)
+    record: dict[str, Any] = field(default_factory=dict)
 
 
 def _width(text: str) -> int:
@@ -56,26 +56,18 @@ def _fit(text: str, width: int) -> str:
     return out + " " * max(0, width - _width(out))
 
 
-def _seconds(stamp: str | None) -> float | None:
-    if not stamp:
-        return None
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
-
-
-def wait_for(ledger: Any, bucket: str, rows: list[DemoRow], timeout: float, stop: threading.Event) -> None:
-    """Poll the ledger until every row is terminal, ``timeout`` passes or ``stop`` is set."""
+def wait_for(catalog: Catalog, bucket: str, rows: list[DemoRow], timeout: float, stop: threading.Event) -> None:
+    """Poll the catalog until every row is terminal, ``timeout`` passes or ``stop`` is set."""
     deadline = time.monotonic() + timeout
     pending = [row for row in rows if row.etag]
     while pending and time.monotonic() < deadline and not stop.is_set():
         for row in list(pending):
-            record = ledger.object_record(ObjectRef(bucket, row.key, str(row.etag)))
+            record = catalog.upload(ObjectRef(bucket, row.key, str(row.etag)))
             row.state = record.get("state", "waiting")
             if row.state in TERMINAL_STATES:
                 row.record = record
-                done = _seconds(record.get("done_at") or record.get("updated_at")) or time.time()
+                moment = record.get("done_at") or record.get("updated_at")
+                done = moment.timestamp() if isinstance(moment, datetime) else time.time()
                 row.latency_ms = max(0.0, (done - row.uploaded_at) * 1000)
                 pending.remove(row)
         if pending:
@@ -84,18 +76,19 @@ def wait_for(ledger: Any, bucket: str, rows: list[DemoRow], timeout: float, stop
         row.state = f"timeout ({row.state})"
 
 
-def fetch_outputs(store: Any, settings: Any, ledger: Any, rows: list[DemoRow], out_dir: Path) -> None:
+def fetch_outputs(store: Any, settings: Any, catalog: Catalog, rows: list[DemoRow], out_dir: Path) -> None:
     """Fill titles and counts from each document.json, and copy it to ``out_dir/<stem>.json``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: set[str] = set()
     for row in rows:
-        row.doc_id = row.record.get("doc_id", "")
-        row.reason = row.record.get("reason", "")
+        row.doc_id = row.record.get("doc_id") or ""
+        row.reason = row.record.get("reason") or ""
         if row.state not in {"published", "duplicate"} or not row.doc_id:
             continue
-        doc = ledger.document(row.doc_id)
-        bucket = doc.get("output_bucket") or settings.storage.processed_bucket
-        key = doc.get("output_key") or f"{row.doc_id}/document.json"
+        doc = catalog.document(row.doc_id) or {}
+        output = next(iter(doc.get("outputs") or []), {})
+        bucket = output.get("bucket") or settings.storage.processed_bucket
+        key = output.get("key") or f"{row.doc_id}/document.json"
         data = store.get_bytes(bucket, key)
         document = json.loads(data)
         row.title = str((document.get("meta") or {}).get("title") or "")
@@ -132,7 +125,7 @@ def run_demo(
     echo: Callable[[str], None] = print,
 ) -> bool:
     """Upload ``path``, wait for every document, print the table; True when none failed or timed out."""
-    from workers.processing.deps import make_ledger
+    from workers.catalog.catalog import catalog_from_settings
 
     settings = stack.settings
     bucket = settings.storage.inbox_bucket
@@ -147,9 +140,12 @@ def run_demo(
     began = time.monotonic()
     results = upload_paths([path], stack.store, bucket, enqueue=stack.enqueue, on_result=record)
     echo(f"uploaded {len(rows)} of {len(results)} files from {path} to {bucket}; waiting for the pipeline…")
-    ledger = make_ledger(settings)
-    wait_for(ledger, bucket, rows, timeout, stop)
-    fetch_outputs(stack.store, settings, ledger, rows, out_dir)
+    catalog = catalog_from_settings(settings, pool_size=1)
+    try:
+        wait_for(catalog, bucket, rows, timeout, stop)
+        fetch_outputs(stack.store, settings, catalog, rows, out_dir)
+    finally:
+        catalog.close()
     echo("")
     for line in summary(rows):
         echo(line)

@@ -1,4 +1,4 @@
-"""Service commands of the ``docpipe`` CLI: ``upload``, ``intake`` and ``up``.
+"""Service commands of the ``docpipe`` CLI: ``upload``, ``intake``, ``up`` and ``migrate``.
 
 They live apart from ``workers.cli`` (offline processing) and are attached to its group with
 ``register(main)``; ``python -m workers.cli.service ...`` runs them on their own as well.
@@ -6,7 +6,6 @@ They live apart from ``workers.cli`` (offline processing) and are attached to it
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
@@ -17,11 +16,10 @@ import click
 
 
 def _setup_logging(verbose: bool, quiet: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    from workers.logs import configure_logging
+    from workers.settings import get_settings
+
+    configure_logging(get_settings(), level="DEBUG" if verbose else "WARNING" if quiet else None)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -49,9 +47,9 @@ def upload(paths: tuple[Path, ...], prefix: str, bucket: str | None, no_enqueue:
     status is 1 when any upload failed. A failed nudge is only a warning: the bucket is the truth
     and the reconciler will find the object.
     """
+    from workers.intake.upload import UploadResult, upload_paths
     from workers.settings import get_settings
     from workers.storage.s3 import S3ObjectStore
-    from workers.intake.upload import UploadResult, upload_paths
 
     settings = get_settings()
     store = S3ObjectStore.from_settings(settings.storage)
@@ -60,9 +58,9 @@ def upload(paths: tuple[Path, ...], prefix: str, bucket: str | None, no_enqueue:
         store.ensure_bucket(target)
     except Exception as exc:
         raise click.ClickException(f"object store at {settings.storage.endpoint}: {exc}") from exc
-    from workers.processing.task import enqueue
+    from workers.intake.enqueue import Enqueuer
 
-    nudge = None if no_enqueue else enqueue
+    nudge = None if no_enqueue else Enqueuer.from_settings(settings)
 
     def show(result: UploadResult) -> None:
         if result.ok:
@@ -77,16 +75,16 @@ def upload(paths: tuple[Path, ...], prefix: str, bucket: str | None, no_enqueue:
 
 
 @click.command()
-@click.option("--webhook/--no-webhook", default=True, help="The HTTP endpoint for MinIO/SeaweedFS webhooks.")
+@click.option("--web/--no-web", default=True, help="The ASGI server: MinIO/SeaweedFS webhooks.")
 @click.option("--filer/--no-filer", default=True, help="The SeaweedFS filer metadata subscriber.")
 @click.option("--reconciler/--no-reconciler", default=True, help="The periodic listing of the inbox.")
 @click.option("--dropfolder/--no-dropfolder", default=True, help="The drop-folder watcher.")
 @click.option("-v", "--verbose", is_flag=True)
-def intake(webhook: bool, filer: bool, reconciler: bool, dropfolder: bool, verbose: bool) -> None:
+def intake(web: bool, filer: bool, reconciler: bool, dropfolder: bool, verbose: bool) -> None:
     """Run the event intake in the foreground until Ctrl-C / SIGTERM.
 
     The SeaweedFS subscriber, the webhook endpoint, the reconciler and the drop folder, each in a
-    thread; all enqueue through the ledger, so overlapping hints are harmless.
+    thread; all enqueue through the catalog, so overlapping hints are harmless.
     """
     from workers.intake.service import IntakeService
     from workers.settings import get_settings
@@ -94,7 +92,7 @@ def intake(webhook: bool, filer: bool, reconciler: bool, dropfolder: bool, verbo
     _setup_logging(verbose)
     stop = threading.Event()
     _stop_on_signals(stop)
-    service = IntakeService(get_settings(), webhook=webhook, filer=filer, reconciler=reconciler, dropfolder=dropfolder)
+    service = IntakeService(get_settings(), web=web, filer=filer, reconciler=reconciler, dropfolder=dropfolder)
     service.start()
     for line in service.describe():
         click.echo(line)
@@ -111,7 +109,7 @@ def intake(webhook: bool, filer: bool, reconciler: bool, dropfolder: bool, verbo
               show_default=True, help="With --demo: where to copy each document.json.")  # fmt: skip
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="With --demo: seconds to wait.")
 @click.option("--flower/--no-flower", default=True, help="Start Flower (the task dashboard).")
-@click.option("--flower-port", type=int, default=5555, show_default=True)
+@click.option("--flower-port", type=int, default=None, help="Default: settings.flower.port.")
 @click.option("--concurrency", type=int, default=None, help="Worker processes (default: settings).")
 @click.option("-v", "--verbose", is_flag=True)
 def up(  # noqa: PLR0917 (click passes options by keyword)
@@ -120,7 +118,7 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
     out_dir: Path,
     timeout: float,
     flower: bool,
-    flower_port: int,
+    flower_port: int | None,
     concurrency: int | None,
     verbose: bool,
 ) -> None:
@@ -130,8 +128,8 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
     settings.data_dir. With --demo PATH: upload PATH, wait until each document is published or
     failed, print a summary, copy the outputs to --out, and stop (unless --keep-running).
     """
-    from workers.settings import get_settings
     from workers.devstack.stack import Stack, StackOptions
+    from workers.settings import get_settings
 
     _setup_logging(False, quiet=not verbose)  # the stack describes itself; -v shows INFO logs
     stop = threading.Event()
@@ -165,7 +163,24 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
     sys.exit(code)
 
 
-COMMANDS = (upload, intake, up)
+@click.command()
+def migrate() -> None:
+    """Create the catalog's database if needed and bring its schema to the latest revision."""
+    from workers.catalog.migrate import current_revision, ensure_database
+    from workers.catalog.migrate import migrate as upgrade
+    from workers.redact import redact_url
+    from workers.settings import get_settings
+
+    url = get_settings().catalog_url
+    try:
+        created = ensure_database(url)
+        upgrade(url)
+    except Exception as exc:
+        raise click.ClickException(f"catalog at {redact_url(url)}: {exc}") from exc
+    click.echo(f"catalog {redact_url(url)}{' (created)' if created else ''} at revision {current_revision(url)}")
+
+
+COMMANDS = (upload, intake, up, migrate)
 
 
 def register(group: click.Group) -> None:

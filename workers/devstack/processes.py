@@ -38,8 +38,12 @@ def port_or_free(port: int, host: str = "127.0.0.1") -> int:
 class ManagedProcess:
     """A child in its own process group, logging to a file, stopped SIGTERM-then-SIGKILL."""
 
-    def __init__(self, name: str, command: list[str], log_path: Path, env: dict[str, str] | None = None) -> None:
-        self.name, self.command, self.log_path, self.env = name, command, log_path, env
+    def __init__(
+        self, name: str, command: list[str], log_path: Path, env: dict[str, str] | None = None, *,
+        user: str | None = None, stop_signal: int = signal.SIGTERM,
+    ) -> None:  # fmt: skip
+        self.name, self.command, self.log_path, self.env, self.user = name, command, log_path, env, user
+        self.stop_signal = stop_signal
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -57,6 +61,7 @@ class ManagedProcess:
             cwd=cwd,
             start_new_session=True,
             preexec_fn=_die_with_parent,  # noqa: PLW1509 (only prctl between fork and exec)
+            user=self.user,
         )
 
     @property
@@ -71,7 +76,7 @@ class ManagedProcess:
         process, self.process = self.process, None
         if process is not None:
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                process.send_signal(self.stop_signal)
                 try:
                     process.wait(grace)
                 except subprocess.TimeoutExpired:

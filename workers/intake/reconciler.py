@@ -1,9 +1,11 @@
 """The reconciler: the bucket is the truth, events are hints.
 
 Every ``interval`` seconds it lists the inbox and hands each object to ``enqueue``, which sends a
-task only for an upload (key + ETag) that has no completed or in-flight record in the ledger and
-answers None for the others. So an event that never arrived only delays a document by one pass.
-Temporary and system keys (multipart parts, ``.system``, ``.DS_Store``…) are left alone.
+task only for an upload (key + ETag) that the catalog does not know (or whose message was lost)
+and answers None for the others. So an event that never arrived only delays a document by one
+pass. Temporary and system keys (multipart parts, ``.system``, ``.DS_Store``…) are left alone.
+After each pass the ``sweeps`` run (``workers.intake.sweeps``: deferred failure records and
+unsent events).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class ObjectLister(Protocol):
 
 @dataclass(frozen=True)
 class ReconcileReport:
-    """One pass: objects ``listed``, ``enqueued`` now, ``skipped`` as already known to the ledger,
+    """One pass: objects ``listed``, ``enqueued`` now, ``skipped`` as already known to the catalog,
     ``ignored`` as temporary/system keys; ``seconds`` the pass took."""
 
     listed: int = 0
@@ -61,7 +63,7 @@ def _event(bucket: str, info: Any) -> ObjectEvent:
 
 
 def reconcile_once(store: ObjectLister, bucket: str, enqueue: Enqueue, prefix: str = "") -> ReconcileReport:
-    """List ``bucket`` once and enqueue what the ledger does not know.
+    """List ``bucket`` once and enqueue what the catalog does not know.
 
     Errors of the store or of ``enqueue`` (broker down) end the pass and propagate: the next pass
     starts again from the beginning, and nothing is lost in between.
@@ -91,6 +93,7 @@ class Reconciler:
         *,
         prefix: str = "",
         on_report: Callable[[ReconcileReport], object] | None = None,
+        sweeps: list[Callable[[], int]] | None = None,
     ) -> None:
         self.store = store
         self.bucket = bucket
@@ -98,6 +101,7 @@ class Reconciler:
         self.interval = interval
         self.prefix = prefix
         self.on_report = on_report
+        self.sweeps = sweeps or []
         #: The last pass's report, or None before the first one ends.
         self.last: ReconcileReport | None = None
         self.passes = 0
@@ -110,7 +114,12 @@ class Reconciler:
             stop.wait(self.interval)
 
     def run_once(self) -> ReconcileReport | None:
-        """One pass; errors are logged and counted, never raised (the loop must go on)."""
+        """One pass and the sweeps; errors are logged and counted, never raised (the loop must go on)."""
+        for sweep in self.sweeps:
+            try:
+                sweep()
+            except Exception as exc:
+                log.warning("reconciler: sweep failed, retrying next pass: %s", exc)
         try:
             report = reconcile_once(self.store, self.bucket, self.enqueue, self.prefix)
         except Exception as exc:

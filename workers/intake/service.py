@@ -2,54 +2,47 @@
 
 ::
 
-    SeaweedFS filer ──gRPC SubscribeMetadata (durable, resumes from its saved position)──┐
-    MinIO / SeaweedFS ──POST /minio, /seaweedfs (bearer token)───────────────────────────┤
-    reconciler ──lists the inbox every intake.reconcile_interval s───────────────────────┼─> enqueue()
-    drop folder ──uploads settled files to the inbox, then moves them to .done/──────────┘      │
-                                                                   ledger: new upload? ─> docpipe.process
+    SeaweedFS filer ──gRPC SubscribeMetadata (durable, resumes from its position in the catalog)──┐
+    MinIO / SeaweedFS ──POST /hooks/minio, /hooks/seaweedfs (bearer token; ASGI server)──────────┤
+    MinIO ──ListenBucketNotification (live, optional)────────────────────────────────────────────┤
+    reconciler ──lists the inbox every intake.reconcile_interval s───────────────────────────────┼─> Enqueuer
+    drop folder ──uploads settled files to the inbox, then moves them to .done/──────────────────┘      │
+                                                                   catalog: new upload? ─> docpipe.process
 
-Every path ends in ``workers.processing.task.enqueue``, which sends a task only for an upload (bucket, key,
-ETag) the ledger does not know, so overlapping hints cost one Redis round trip each and nothing
-more. A part that fails (store or Redis down) logs, waits and tries again; it never stops the
-others. ``stop()`` ends all of them within a few seconds.
-
-Switches: ``intake.filer_grpc`` empty disables the subscriber (MinIO deployments);
-``intake.reconcile_interval`` <= 0 disables the reconciler; the constructor's keyword flags (and
-``docpipe intake --no-...``) disable any part.
+A part that fails (store, catalog or broker down) logs, waits and tries again; it never stops the
+others. The subscriber's starting position is fixed in ``start()``, before it returns, so an
+upload made the moment the stack is up is replayed from the filer's log even if the stream
+connects later. The intake imports no part of the core (an import-linter contract).
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import structlog
+
 from schemas.events import ObjectEvent
-from workers.intake.dropfolder import DropFolderWatcher
+from workers.backoff import Backoff
+from workers.catalog.catalog import Catalog, catalog_from_settings
 from workers.ignore import is_ignored_key
+from workers.intake.dropfolder import DropFolderWatcher
+from workers.intake.enqueue import Enqueuer
 from workers.intake.minio_listener import MinioListener
 from workers.intake.reconciler import Reconciler
+from workers.names import checkpoint_name
 from workers.settings import Settings
-from workers.web.webhooks import WebhookServer, make_server
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger("docpipe.intake")
 
 Enqueue = Callable[[ObjectEvent], str | None]
-#: Seconds between restarts of the filer subscriber after an error (doubling up to the max).
-SUBSCRIBER_BACKOFF = (1.0, 30.0)
-#: Name under which the subscriber's position is saved (one per inbox bucket).
-CHECKPOINT_KEY = "docpipe:intake:seaweedfs:{bucket}:since_ns"
-
-
-def default_enqueue(settings: Settings) -> Enqueue:
-    """``workers.processing.task.enqueue`` bound to an app built from ``settings`` (not the global one)."""
-    from workers.broker.app import create_app
-    from workers.processing.task import enqueue
-
-    return functools.partial(enqueue, app=create_app(settings))
+#: Restarts of the filer subscriber after an error.
+SUBSCRIBER_BACKOFF = Backoff(first=1.0, cap=30.0)
+#: Seconds before ``start()`` the subscriber's first position lies (clock skew, in-flight writes).
+START_MARGIN_NS = 1_000_000_000
 
 
 class IntakeService:
@@ -57,12 +50,13 @@ class IntakeService:
 
     Args:
         settings: Where the inbox, the filer, the endpoint and the drop folder are.
-        enqueue: Defaults to ``default_enqueue(settings)``.
+        enqueue: Defaults to ``Enqueuer.from_settings(settings)``.
         store: The object store (default: ``S3ObjectStore.from_settings``).
-        redis: Client for the subscriber's checkpoint (default: from ``settings.redis_url``).
-        webhook, filer, reconciler, dropfolder, minio_listener: Which parts run (the MinIO
+        catalog: For the subscriber's position and the reconciler's sweeps (default: from settings).
+        publisher: For re-sending outbox events that never went out (default: from settings).
+        web, filer, reconciler, dropfolder, minio_listener: Which parts run (the MinIO
             notification stream also needs ``intake.minio_listen``).
-        webhook_port: Overrides ``intake.webhook_port`` (0: a free port).
+        web_port: Overrides ``web.port`` (0: a free port).
     """
 
     def __init__(
@@ -71,35 +65,41 @@ class IntakeService:
         *,
         enqueue: Enqueue | None = None,
         store: Any = None,
-        redis: Any = None,
-        webhook: bool = True,
+        catalog: Catalog | None = None,
+        publisher: Any = None,
+        web: bool = True,
         filer: bool = True,
         reconciler: bool = True,
         dropfolder: bool = True,
         minio_listener: bool = True,
-        webhook_port: int | None = None,
+        web_port: int | None = None,
     ) -> None:
         intake = settings.intake
         self.settings = settings
         self.bucket = settings.storage.inbox_bucket
-        self.enqueue = enqueue or default_enqueue(settings)
+        self.enqueue: Enqueue = enqueue or Enqueuer.from_settings(settings)
         if store is None:
             from workers.storage.s3 import S3ObjectStore
 
             store = S3ObjectStore.from_settings(settings.storage)
         self.store = store
-        self._redis = redis
+        self.catalog = catalog or catalog_from_settings(settings, worker="intake")
+        if publisher is None:
+            from workers.events.publisher import KombuPublisher
+
+            publisher = KombuPublisher(settings.publish_url, settings.publish.exchange)
+        self.publisher = publisher
         self.enabled = {
-            "webhook": webhook,
+            "web": web,
             "filer": filer and bool(intake.filer_grpc),
             "reconciler": reconciler and intake.reconcile_interval > 0,
             "dropfolder": dropfolder and intake.drop_enabled,
             "minio_listener": minio_listener and intake.minio_listen,
         }
-        self._webhook_port = webhook_port
+        self._web_port = web_port
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.webhook: WebhookServer | None = None
+        self.web: Any = None
         self.reconciler: Reconciler | None = None
         self.dropfolder: DropFolderWatcher | None = None
         self.subscriber: Any = None
@@ -108,30 +108,37 @@ class IntakeService:
     # -- lifecycle --------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Bind the endpoint (errors raise here) and start every enabled part's thread."""
+        """Bind the endpoint (errors raise here), fix the subscriber's position, start every part."""
         intake = self.settings.intake
         self._stop.clear()
         try:
             self.store.ensure_bucket(self.bucket)
         except Exception as exc:  # the parts retry on their own; say it once, clearly
-            log.warning("intake: inbox bucket %s not reachable yet: %s", self.bucket, exc)
-        if self.enabled["webhook"]:
-            self.webhook = make_server(self.settings, self.enqueue, port=self._webhook_port)
-            self._threads.append(self.webhook.start())
+            log.warning("inbox bucket not reachable yet", bucket=self.bucket, error=str(exc))
+        if self.enabled["web"]:
+            from workers.web.app import create_web_app
+            from workers.web.server import WebServer
+
+            self.web = WebServer(
+                self.settings, create_web_app(self.settings, enqueue=self.enqueue), port=self._web_port
+            )
+            self._threads.append(self.web.start())
         if self.enabled["filer"]:
+            self.subscriber = self._make_subscriber()
+            try:
+                self.subscriber.prime()
+            except Exception as exc:  # the thread primes it again once the catalog answers
+                log.warning("subscriber position not saved yet", error=str(exc))
             self._spawn("docpipe-filer-subscriber", self._run_subscriber)
         if self.enabled["reconciler"]:
-            self.reconciler = Reconciler(self.store, self.bucket, self.enqueue, intake.reconcile_interval)
+            self.reconciler = Reconciler(self.store, self.bucket, self.enqueue, intake.reconcile_interval,
+                                         sweeps=self._sweeps())  # fmt: skip
             self._spawn("docpipe-reconciler", self.reconciler.run, self._stop)
         if self.enabled["dropfolder"]:
             self.dropfolder = DropFolderWatcher(
-                Path(intake.drop_dir).resolve(),
-                self.store,
-                self.bucket,
-                intake.drop_stable_seconds,
-                on_uploaded=self.enqueue,
-                poll_interval=intake.drop_poll_interval,
-            )
+                Path(intake.drop_dir).resolve(), self.store, self.bucket, intake.drop_stable_seconds,
+                on_uploaded=self.enqueue, poll_interval=intake.drop_poll_interval,
+            )  # fmt: skip
             self._spawn("docpipe-dropfolder", self.dropfolder.run, self._stop)
         if self.enabled["minio_listener"]:
             self.listener = MinioListener(self.store.client, self.bucket, self.enqueue)
@@ -140,15 +147,15 @@ class IntakeService:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop every part and wait for its thread (at most ``timeout`` seconds each)."""
         self._stop.set()
-        if self.webhook is not None:
-            self.webhook.stop(timeout)
-            self.webhook = None
+        if self.web is not None:
+            self.web.stop(timeout)
+            self.web = None
         if self.listener is not None:
             self.listener.close()  # a blocked read of the notification stream ends now
         for thread in self._threads:
             thread.join(timeout)
             if thread.is_alive():
-                log.warning("intake: thread %s did not stop within %.0f s", thread.name, timeout)
+                log.warning("thread did not stop", thread=thread.name, timeout=timeout)
         self._threads.clear()
 
     def __enter__(self) -> IntakeService:
@@ -166,14 +173,14 @@ class IntakeService:
     def describe(self) -> list[str]:
         """One line per running part: where it listens or what it watches."""
         intake, lines = self.settings.intake, []
-        if self.webhook is not None:
-            lines.append(f"intake webhook   {self.webhook.url}/minio  {self.webhook.url}/seaweedfs  (bearer token)")
+        if self.web is not None:
+            lines.append(f"web           {self.web.url}/hooks/minio  {self.web.url}/hooks/seaweedfs  (bearer token)")
         if self.enabled["filer"]:
-            lines.append(f"intake filer     grpc://{intake.filer_grpc}  /buckets/{self.bucket}/  (SubscribeMetadata)")
+            lines.append(f"intake filer  grpc://{intake.filer_grpc}  /buckets/{self.bucket}/  (SubscribeMetadata)")
         if self.reconciler is not None:
-            lines.append(f"intake reconcile s3 bucket {self.bucket} every {intake.reconcile_interval:g} s")
+            lines.append(f"reconciler    s3 bucket {self.bucket} every {intake.reconcile_interval:g} s")
         if self.dropfolder is not None:
-            lines.append(f"intake drop      {self.dropfolder.path}  (settled after {intake.drop_stable_seconds:g} s)")
+            lines.append(f"drop folder   {self.dropfolder.path}  (settled after {intake.drop_stable_seconds:g} s)")
         return lines
 
     # -- parts ------------------------------------------------------------------------------------
@@ -183,36 +190,38 @@ class IntakeService:
         thread.start()
         self._threads.append(thread)
 
+    def _sweeps(self) -> list[Callable[[], int]]:
+        from workers.intake.sweeps import OutboxSweep
+
+        return [OutboxSweep(self.catalog, self.store, self.publisher).run]
+
     def _handle_filer_event(self, event: ObjectEvent) -> None:
         if event.bucket == self.bucket and not is_ignored_key(event.key):
             self.enqueue(event)
 
     def _make_subscriber(self) -> Any:
-        from redis import Redis
+        from workers.intake.filer_subscriber import CatalogCheckpointStore, FilerSubscriber
 
-        from workers.intake.filer_subscriber import FilerSubscriber, RedisCheckpointStore
-
-        if self._redis is None:
-            self._redis = Redis.from_url(self.settings.redis_url, socket_timeout=10, socket_connect_timeout=5)
         return FilerSubscriber(
             self.settings.intake.filer_grpc,
             path_prefix=f"/buckets/{self.bucket}/",
             client_name=f"docpipe-intake-{self.bucket}",
-            checkpoint=RedisCheckpointStore(self._redis, CHECKPOINT_KEY.format(bucket=self.bucket)),
+            checkpoint=CatalogCheckpointStore(self.catalog, checkpoint_name(self.bucket)),
+            start_ns=time.time_ns() - START_MARGIN_NS,
         )
 
     def _run_subscriber(self) -> None:
         """The subscriber reconnects by itself; this loop restarts it after any other error
-        (Redis down while saving its position or enqueueing): the event is delivered again."""
-        delay = SUBSCRIBER_BACKOFF[0]
+        (catalog or broker down while saving its position or enqueueing): the event comes again."""
+        attempt = 0
         while not self._stop.is_set():
             try:
-                self.subscriber = self.subscriber or self._make_subscriber()
-                log.info("intake: following %r", self.subscriber)
+                log.info("following the filer", subscriber=repr(self.subscriber))
                 self.subscriber.run(self._handle_filer_event, stop=self._stop)
-                delay = SUBSCRIBER_BACKOFF[0]
+                attempt = 0
             except Exception as exc:
-                log.warning("intake: filer subscriber stopped (%s); restarting in %.0f s", exc, delay)
+                delay = SUBSCRIBER_BACKOFF.delay(attempt)
+                attempt += 1
+                log.warning("filer subscriber stopped; restarting", error=str(exc)[:300], delay=round(delay, 1))
                 if self._stop.wait(delay):
                     return
-                delay = min(delay * 2, SUBSCRIBER_BACKOFF[1])

@@ -2,13 +2,15 @@
 
 ``worker_process_init`` builds the ``Deps`` of each prefork child after the fork (connections are
 never shared across processes); other pools (solo, threads, the test worker) build them lazily on
-first use. Tests call ``set_deps(Deps(...))`` with fakes, or with real adapters on test buckets.
+first use. Tests build ``Deps(...)`` with fakes, or with real adapters on their own buckets and
+database, and pass them to ``workers.processing.job.handle``.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -17,11 +19,11 @@ from typing import Any, Protocol
 
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
-from redis import Redis
 
 from pipeline.run import process as core_process
 from schemas import ProcessedDocument
-from workers.catalog.ledger_old import Ledger
+from schemas.options import PipelineOptions
+from workers.catalog.catalog import Catalog, catalog_from_settings
 from workers.events.publisher import KombuPublisher, Publisher
 from workers.settings import Settings, get_settings
 from workers.storage.s3 import ObjectStore, S3ObjectStore
@@ -31,8 +33,15 @@ class Process(Protocol):
     """``pipeline.run.process``: bytes and a name in, the output out; ``on_stage`` sees stage ends."""
 
     def __call__(
-        self, data: bytes, name: str, *, on_stage: Callable[[str], None] | None = None
+        self,
+        data: bytes,
+        name: str,
+        *,
+        options: PipelineOptions | None = None,
+        on_stage: Callable[[str], None] | None = None,
     ) -> ProcessedDocument: ...
+
+
 #: Test-only: seconds each document's processing is stretched by (to kill a worker mid-task).
 #: Read here, in the shell, never by the pure core; unset in production.
 SLOW_ENV = "DOCPIPE_TEST_PROCESS_DELAY"
@@ -44,23 +53,24 @@ class Deps:
 
     settings: Settings
     store: ObjectStore
-    redis: Redis
-    ledger: Ledger
+    catalog: Catalog
     publisher: Publisher
     process: Process = field(default=core_process)
 
     _buckets_ready: bool = field(default=False, repr=False)
 
+    @property
+    def options(self) -> PipelineOptions:
+        return PipelineOptions(limits=self.settings.limits)
+
     @classmethod
     def from_settings(cls, settings: Settings) -> Deps:
         """Real adapters for ``settings``; connections open lazily, on first use."""
-        ledger = make_ledger(settings)
         return cls(
             settings=settings,
             store=S3ObjectStore.from_settings(settings.storage),
-            redis=ledger.client,
-            ledger=ledger,
-            publisher=KombuPublisher(settings.effective_publish_url, settings.publish.exchange),
+            catalog=catalog_from_settings(settings, worker=f"{socket.gethostname()}:{os.getpid()}", pool_size=1),
+            publisher=KombuPublisher(settings.publish_url, settings.publish.exchange),
             process=_slowed(core_process, float(os.environ.get(SLOW_ENV) or 0)),
         )
 
@@ -73,30 +83,22 @@ class Deps:
 
     def close(self) -> None:
         self.publisher.close()
-        self.redis.close()
-
-
-def make_ledger(settings: Settings) -> Ledger:
-    """The ledger on ``settings.redis_url``, with TTLs derived from the worker's timeouts."""
-    client = Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=10,
-                            socket_connect_timeout=5, health_check_interval=30)
-    worker = settings.worker
-    return Ledger(
-        client,
-        prefix=settings.ledger_prefix,
-        pending_ttl=max(worker.visibility_timeout * 2, 600),
-        claim_ttl=worker.task_time_limit + 60,
-        dead_letter_ttl=settings.worker.dead_letter_ttl,
-    )
+        self.catalog.close()
 
 
 def _slowed(process: Process, delay: float) -> Process:
     if delay <= 0:
         return process
 
-    def slow_process(data: bytes, name: str, *, on_stage: Callable[[str], None] | None = None) -> ProcessedDocument:
+    def slow_process(
+        data: bytes,
+        name: str,
+        *,
+        options: PipelineOptions | None = None,
+        on_stage: Callable[[str], None] | None = None,
+    ) -> ProcessedDocument:
         time.sleep(delay)
-        return process(data, name, on_stage=on_stage)
+        return process(data, name, options=options, on_stage=on_stage)
 
     return slow_process
 
@@ -126,8 +128,13 @@ def get_deps(app: Celery | None = None) -> Deps:
 def _build_for_child(sender: Any = None, **kwargs: Any) -> None:
     from celery import current_app
 
+    from workers.logs import configure_logging
+
+    app = current_app._get_current_object()
+    settings = getattr(app, "settings", None)
+    configure_logging(settings if isinstance(settings, Settings) else get_settings())
     set_deps(None)
-    get_deps(current_app._get_current_object())
+    get_deps(app)
     # Everything alive now (Celery, kombu, pydantic schemas, the gazetteers) lives as long as the
     # process: keep it out of the cyclic GC, whose full collections otherwise walk it all a few
     # times a second under load (~0.5-1 ms of CPU per document). Later garbage is collected as usual.

@@ -31,7 +31,7 @@ import urllib3
 from minio import Minio
 from minio.error import InvalidResponseError, S3Error, ServerError
 
-from workers.errors import ObjectNotFoundError, StorageError
+from workers.errors import ObjectNotFoundError, ObjectTooLargeError, StorageError
 
 if TYPE_CHECKING:
     from workers.settings import StorageSettings
@@ -91,8 +91,9 @@ class ObjectStore(Protocol):
         """Write a JSON document (bytes as they are, a mapping encoded as UTF-8 JSON); returns the ETag."""
         ...
 
-    def get_bytes(self, bucket: str, key: str) -> bytes:
-        """The whole content of an object."""
+    def get_bytes(self, bucket: str, key: str, max_bytes: int | None = None) -> bytes:
+        """The whole content of an object; over ``max_bytes`` raises ``ObjectTooLargeError`` without
+        reading more than ``max_bytes + 1`` bytes."""
         ...
 
     def stat(self, bucket: str, key: str) -> ObjectInfo:
@@ -266,14 +267,22 @@ class S3ObjectStore:
     def put_json(self, bucket: str, key: str, obj: bytes | Mapping[str, Any]) -> str:
         return self.put_bytes(bucket, key, json_bytes(obj), content_type=JSON_CONTENT_TYPE)
 
-    def get_bytes(self, bucket: str, key: str) -> bytes:
+    def get_bytes(self, bucket: str, key: str, max_bytes: int | None = None) -> bytes:
         with s3_errors(bucket, key):
             response = self.client.get_object(bucket, key)
             try:
-                return response.read()
+                if max_bytes is None:
+                    return bytes(response.read())
+                declared = int(response.headers.get("Content-Length") or 0)
+                data = b"" if declared > max_bytes else bytes(response.read(max_bytes + 1))
             finally:
                 response.close()
                 response.release_conn()
+        size = max(declared, len(data))
+        if size > max_bytes:
+            raise ObjectTooLargeError(f"{bucket}/{key}: {size} bytes, over the limit max_input_bytes={max_bytes}",
+                                      document=f"{bucket}/{key}")  # fmt: skip
+        return data
 
     def stat(self, bucket: str, key: str) -> ObjectInfo:
         with s3_errors(bucket, key):

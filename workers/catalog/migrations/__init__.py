@@ -1,0 +1,1 @@
+"""Alembic migrations of the catalog (``workers.catalog.migrate`` runs them)."""
