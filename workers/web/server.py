@@ -59,7 +59,8 @@ class TimedH11Protocol(H11Protocol):
         self._read_timer = None
         if self.transport.is_closing() or self.conn.their_state is h11.DONE:
             return  # the whole request is in: the application is working on it
-        if self.conn.our_state is h11.IDLE and self.conn.their_state is not h11.IDLE:
+        started = self.conn.their_state is not h11.IDLE or bool(self.conn.trailing_data[0])
+        if self.conn.our_state is h11.IDLE and started:
             self.transport.write(_TIMEOUT_ANSWER)
         self.transport.close()
 

@@ -84,4 +84,5 @@ def webhook_routes(settings: Settings, enqueue: Enqueue) -> list[Route]:
         return JSONResponse(counts)
 
     methods = ["POST", "HEAD"]
-    return [Route("/hooks/{source}", notify, methods=methods), Route("/{source:str}", notify, methods=methods)]
+    return [Route(path, notify, methods=methods) for path in ("/hooks/{source}", "/hooks/{source}/", "/{source}",
+                                                               "/{source}/")]  # fmt: skip
