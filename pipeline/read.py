@@ -242,7 +242,7 @@ def _pdf_text(data: bytes, name: str, limits: Limits) -> str:
         "image_maximum_buffer_size": stream,
     }
     try:
-        with apply_configuration(**bounds):
+        with apply_configuration(None, **bounds):
             reader = PdfReader(io.BytesIO(data))
             count = len(reader.pages)
             if count > limits.max_pdf_pages:

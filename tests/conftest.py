@@ -57,3 +57,20 @@ def catalog_rows(url: str, query: str, params: tuple[object, ...] = ()) -> list[
 
     with psycopg.connect(url, row_factory=dict_row) as conn:
         return list(conn.execute(query, params).fetchall())  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Valkey of this session's own on a free port (nothing kept on disk): ``redis://127.0.0.1:N``.
+
+    The machine's Redis is shared with other people's test runs; the queues, exchanges and
+    flushes of this session stay in this server. Append ``/<db>`` for a database."""
+    from workers.devstack.processes import free_port
+    from workers.devstack.valkey import ValkeyServer
+
+    server = ValkeyServer(tmp_path_factory.mktemp("valkey"), free_port(), persistent=False)
+    server.start()
+    try:
+        yield server.url.rsplit("/", 1)[0]
+    finally:
+        server.stop()

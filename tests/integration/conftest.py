@@ -8,7 +8,7 @@ unreachable Redis makes the tests that need them fail (error), with the reason.
 - ``s3_store`` / ``store``: an ``S3ObjectStore`` against it (test modules may override ``store``,
   e.g. to run contract tests on the in-memory fake too).
 - ``bucket``: a unique, empty bucket in ``store`` per test, removed with its content afterwards.
-- ``redis_client``: ``redis://127.0.0.1:6379/15``, flushed before and after each test.
+- ``redis_client``: database 15 of the session's own Valkey (``redis_server``), flushed before and after each test.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from workers.errors import ObjectNotFoundError
 from workers.storage.seaweed import SeaweedServer
 from workers.storage.s3 import ObjectStore, S3ObjectStore
 
-#: The Redis database integration tests may flush.
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 #: Credentials given to the store; ``weed mini`` without ``-s3.config`` accepts any.
 S3_ACCESS_KEY, S3_SECRET_KEY = "docpipe", "docpipe-secret"
 
@@ -68,9 +66,7 @@ def bucket(store: ObjectStore) -> Iterator[str]:
 
 def flushed(url: str, *, decode_responses: bool = False) -> Iterator[redis.Redis]:
     """A client of the Redis database at ``url``, emptied before and after use."""
-    client = redis.Redis.from_url(
-        url, socket_connect_timeout=2, socket_timeout=5, decode_responses=decode_responses
-    )
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5, decode_responses=decode_responses)
     client.ping()  # fails the test (no skip) when Redis is not running
     client.flushdb()
     try:
@@ -81,5 +77,5 @@ def flushed(url: str, *, decode_responses: bool = False) -> Iterator[redis.Redis
 
 
 @pytest.fixture
-def redis_client() -> Iterator[redis.Redis]:
-    yield from flushed(REDIS_TEST_URL)
+def redis_client(redis_server: str) -> Iterator[redis.Redis]:
+    yield from flushed(f"{redis_server}/15")

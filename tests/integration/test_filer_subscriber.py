@@ -12,16 +12,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
+import uuid
 
 from schemas.events import ObjectEvent
 from workers.intake.filer_subscriber import (
-    DEFAULT_CHECKPOINT_KEY,
+    CatalogCheckpointStore,
     CheckpointStore,
     FilerSubscriber,
     MemoryCheckpointStore,
-    RedisCheckpointStore,
 )
+from workers.catalog.catalog import Catalog
 from workers.storage.seaweed import SeaweedServer
 from workers.storage.s3 import S3ObjectStore
 
@@ -137,24 +137,26 @@ class TestFilerSubscriber:
         self,
         s3_store: S3ObjectStore,
         bucket: str,
-        redis_client: redis.Redis,
+        catalog_url: str,
         make_collector: Callable[..., Collector],
     ) -> None:
-        """A new subscriber on the same (Redis) checkpoint gets what was written while none ran, once."""
-        checkpoint = RedisCheckpointStore(redis_client)
+        """A new subscriber on the same (catalog) checkpoint gets what was written while none ran, once."""
+        catalog = Catalog.connect(catalog_url, pool_size=1)
+        name = f"test:{uuid.uuid4().hex[:8]}"
+        checkpoint = CatalogCheckpointStore(catalog, name)
         first = make_collector(checkpoint)
         put(s3_store, bucket, "a/1.txt", b"a1")
         put(s3_store, bucket, "a/2.txt", b"a2")
         assert [e.key for e in first.take(2)] == ["a/1.txt", "a/2.txt"]
         first.close()
         saved = checkpoint.load()
-        assert saved is not None and redis_client.get(DEFAULT_CHECKPOINT_KEY) == str(saved).encode()
+        assert saved is not None and Catalog.connect(catalog_url, pool_size=1).load_checkpoint(name) == saved
 
         missed = ["b/1.txt", "b/决议 2.txt", "b/3.txt"]
         for key in missed:
             put(s3_store, bucket, key, key.encode())
 
-        second = make_collector(RedisCheckpointStore(redis_client))
+        second = make_collector(CatalogCheckpointStore(catalog, name))
         assert [e.key for e in second.take(3)] == missed
         second.assert_quiet(1.0)
         put(s3_store, bucket, "c/live.txt", b"c")

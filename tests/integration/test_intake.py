@@ -1,17 +1,16 @@
 """The intake on real components: SeaweedFS (fixture), Redis on 127.0.0.1:6379, a real Celery worker.
 
-- the reconciler enqueues exactly the uploads the ledger does not know (new keys, new versions);
+- the reconciler enqueues exactly the uploads the catalog does not know (new keys, new versions);
 - an event that never arrives: the reconciler alone gets the object processed end to end;
 - the filer subscriber and the drop folder each get an object processed end to end.
 
-Own Redis databases (not the shared test DB 15): 11 for the worker-less ledger/queue checks, 12 for
-the end-to-end module worker, both flushed before and after.
+Own Redis databases as brokers (not the shared test DB 15): 11 for the worker-less queue checks,
+12 for the end-to-end module worker, both flushed before and after; the session's catalog database.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import sys
 import time
@@ -24,21 +23,20 @@ import redis
 
 from tests.integration.conftest import S3_ACCESS_KEY, S3_SECRET_KEY, flushed, unique_bucket_name
 from workers.broker.app import PROCESS_QUEUE, create_app
-from workers.processing.deps import make_ledger
 from workers.intake.service import IntakeService
-from workers.catalog.ledger_old import ObjectRef
+from workers.catalog.catalog import Catalog, ObjectRef
 from workers.devstack.processes import ManagedProcess, wait_until
 from workers.intake.reconciler import reconcile_once
 from workers.storage.seaweed import SeaweedServer
-from workers.settings import IntakeSettings, Settings, StorageSettings
+from pydantic import SecretStr
+
+from workers.settings import CatalogSettings, IntakeSettings, Settings, StorageSettings, WebSettings
 from workers.devstack.stack import PROJECT_ROOT, settings_env
 from workers.storage.s3 import S3ObjectStore
-from workers.processing.task import enqueue
+from workers.intake.enqueue import Enqueuer
 
 pytestmark = pytest.mark.integration
 
-QUEUE_REDIS_URL = "redis://127.0.0.1:6379/11"
-E2E_REDIS_URL = "redis://127.0.0.1:6379/12"
 SEED = (PROJECT_ROOT / "seeds" / "003_5b8e28b97d1114ab.txt").read_bytes()
 #: Seconds within which an uploaded seed must be published (it takes well under one).
 PUBLISH_TIMEOUT = 30.0
@@ -49,7 +47,9 @@ def unique_seed() -> bytes:
     return SEED + f"\n\n<!-- test {uuid.uuid4().hex} -->\n".encode()
 
 
-def make_settings(seaweed: SeaweedServer, redis_url: str, inbox: str, tmp: Path, **intake: object) -> Settings:
+def make_settings(
+    seaweed: SeaweedServer, redis_url: str, catalog_url: str, inbox: str, tmp: Path, **intake: object
+) -> Settings:
     storage = StorageSettings(
         endpoint=seaweed.s3_endpoint,
         access_key=S3_ACCESS_KEY,
@@ -59,23 +59,32 @@ def make_settings(seaweed: SeaweedServer, redis_url: str, inbox: str, tmp: Path,
         failed_bucket=f"{inbox}-failed",
     )
     options = {"filer_grpc": seaweed.filer_grpc, "reconcile_interval": 0.5, "drop_dir": tmp / "drop",
-               "drop_stable_seconds": 0.3, "webhook_token": "test-token", **intake}  # fmt: skip
-    return Settings(redis_url=redis_url, data_dir=tmp, storage=storage, intake=IntakeSettings(**options))
+               "drop_stable_seconds": 0.3, **intake}  # fmt: skip
+    return Settings(
+        broker_url=SecretStr(redis_url),
+        data_dir=tmp,
+        storage=storage,
+        intake=IntakeSettings(**options),
+        catalog=CatalogSettings(url=SecretStr(catalog_url)),
+        web=WebSettings(webhook_token=SecretStr("t0k")),
+    )
 
 
-class TestReconcilerLedger:
+class TestReconcilerCatalog:
     """Without a worker: what the reconciler puts on the queue, checked in Redis."""
 
     @pytest.fixture(name="queue_redis")
-    def _queue_redis(self) -> Iterator[redis.Redis]:
-        yield from flushed(QUEUE_REDIS_URL, decode_responses=True)
+    def _queue_redis(self, redis_server: str) -> Iterator[redis.Redis]:
+        yield from flushed(f"{redis_server}/11", decode_responses=True)
 
     def test_enqueues_exactly_unprocessed(
-        self, seaweed: SeaweedServer, store: S3ObjectStore, bucket: str, queue_redis: redis.Redis, tmp_path: Path
-    ) -> None:
+        self, seaweed: SeaweedServer, store: S3ObjectStore, bucket: str, queue_redis: redis.Redis, tmp_path: Path,
+        catalog_url: str, redis_server: str,
+    ) -> None:  # fmt: skip
         """New keys and new versions are enqueued once; known uploads and system keys never."""
-        settings = make_settings(seaweed, QUEUE_REDIS_URL, bucket, tmp_path)
-        send = functools.partial(enqueue, app=create_app(settings))
+        settings = make_settings(seaweed, f"{redis_server}/11", catalog_url, bucket, tmp_path)
+        catalog = Catalog.connect(catalog_url, pool_size=1)
+        send = Enqueuer(create_app(settings, worker=False), catalog)
         for key in ["a.txt", "大会/b.txt", "c/.DS_Store", "d.txt.part", "~$e.docx"]:
             store.put_bytes(bucket, key, unique_seed())
 
@@ -90,21 +99,22 @@ class TestReconcilerLedger:
         assert (third.enqueued, third.skipped) == (2, 1)
         assert queue_redis.llen(PROCESS_QUEUE) == 4
 
-        ledger = make_ledger(settings)
         etag = store.stat(bucket, "f.txt").etag
-        assert ledger.object_record(ObjectRef(bucket, "f.txt", str(etag)))["source"] == "reconciler"
+        assert catalog.upload(ObjectRef(bucket, "f.txt", str(etag)))["source"] == "reconciler"
 
 
 @pytest.fixture(scope="module", name="e2e_redis")
-def _e2e_redis() -> Iterator[redis.Redis]:
-    yield from flushed(E2E_REDIS_URL, decode_responses=True)
+def _e2e_redis(redis_server: str) -> Iterator[redis.Redis]:
+    yield from flushed(f"{redis_server}/12", decode_responses=True)
 
 
 @pytest.fixture(scope="module", name="worker_settings")
 def _worker_settings(
-    seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory, e2e_redis: redis.Redis
-) -> Iterator[Settings]:
-    settings = make_settings(seaweed, E2E_REDIS_URL, unique_bucket_name("w"), tmp_path_factory.mktemp("worker"))
+    seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory, e2e_redis: redis.Redis, catalog_url: str,
+    redis_server: str,
+) -> Iterator[Settings]:  # fmt: skip
+    tmp = tmp_path_factory.mktemp("worker")
+    settings = make_settings(seaweed, f"{redis_server}/12", catalog_url, unique_bucket_name("w"), tmp)
     yield settings
     store = S3ObjectStore.from_settings(settings.storage)
     for name in (settings.storage.processed_bucket, settings.storage.failed_bucket):
@@ -130,12 +140,12 @@ def _worker(worker_settings: Settings) -> Iterator[ManagedProcess]:
         process.stop(grace=10)
 
 
-def wait_published(settings: Settings, bucket: str, key: str, etag: str) -> dict[str, str]:
-    ledger = make_ledger(settings)
+def wait_published(settings: Settings, bucket: str, key: str, etag: str) -> dict[str, object]:
+    catalog = Catalog.connect(settings.catalog_url, pool_size=1)
     deadline = time.monotonic() + PUBLISH_TIMEOUT
-    record: dict[str, str] = {}
+    record: dict[str, object] = {}
     while time.monotonic() < deadline:
-        record = ledger.object_record(ObjectRef(bucket, key, etag))
+        record = catalog.upload(ObjectRef(bucket, key, etag))
         if record.get("state") in {"published", "failed", "duplicate"}:
             break
         time.sleep(0.1)
@@ -147,7 +157,7 @@ class TestEndToEnd:
     """A real worker behind each intake path; outputs checked in the processed bucket."""
 
     def run_intake(self, worker_settings: Settings, bucket: str, tmp_path: Path, **parts: bool) -> IntakeService:
-        flags = {"webhook": False, "filer": False, "reconciler": False, "dropfolder": False} | parts
+        flags = {"web": False, "filer": False, "reconciler": False, "dropfolder": False} | parts
         settings = worker_settings.model_copy(
             update={"storage": worker_settings.storage.model_copy(update={"inbox_bucket": bucket}),
                     "intake": worker_settings.intake.model_copy(update={"drop_dir": tmp_path / "drop"})}
@@ -156,7 +166,7 @@ class TestEndToEnd:
         service.start()
         return service
 
-    def check_output(self, store: S3ObjectStore, settings: Settings, record: dict[str, str], data: bytes) -> None:
+    def check_output(self, store: S3ObjectStore, settings: Settings, record: dict[str, object], data: bytes) -> None:
         doc_id = hashlib.sha256(data).hexdigest()
         assert record["doc_id"] == doc_id
         assert store.exists(settings.storage.processed_bucket, f"{doc_id}/document.json")

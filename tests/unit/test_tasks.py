@@ -216,7 +216,9 @@ class TestFailures:
         [(_, failed)] = publisher(deps).events
         assert failed.data["code"] == "not_found" and failed.data["record"]["key"].startswith("key-")
 
-    @pytest.mark.parametrize("payload", [{"bucket": "x"}, [1, 2], "text", None, {"bucket": 1, "key": [], "source": "?"}])
+    @pytest.mark.parametrize(
+        "payload", [{"bucket": "x"}, [1, 2], "text", None, {"bucket": 1, "key": [], "source": "?"}]
+    )
     def test_unreadable_payload_is_dead_lettered(self, deps: Deps, payload: Any) -> None:
         """A payload that is not an object event is refused, nothing recorded or announced."""
         with pytest.raises(DeadLetter):

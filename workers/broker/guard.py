@@ -64,7 +64,7 @@ def dead_letter(app: Any, message: Message, reason: str) -> None:
                 content_type=message.content_type, delivery_tag=message.delivery_tag)  # fmt: skip
     try:
         if is_amqp(app.conf.broker_url or ""):
-            message.reject(requeue=False)
+            message.reject(requeue=False)  # type: ignore[no-untyped-call]
             return
         with app.producer_or_acquire() as producer:
             producer.publish(
@@ -74,7 +74,7 @@ def dead_letter(app: Any, message: Message, reason: str) -> None:
                 headers={**{str(k): v for k, v in headers.items()}, REASON_HEADER: reason},
                 declare=[dead_letter_queue(False)], retry=True,
             )  # fmt: skip
-        message.ack()
+        message.ack()  # type: ignore[no-untyped-call]
     except Exception:  # the connection went away: the message comes back and is judged again
         log.exception("could not dead-letter a message", reason=reason)
 
@@ -102,7 +102,7 @@ class GuardedConsumer(Consumer):  # type: ignore[misc]
         """Declare the dead-letter exchange and queue first: RabbitMQ drops what it cannot route."""
         try:
             with self.app.connection_for_write() as conn:
-                dead_letter_queue(is_amqp(self.app.conf.broker_url or ""))(conn.default_channel).declare()
+                dead_letter_queue(is_amqp(self.app.conf.broker_url or ""))(conn.default_channel).declare()  # type: ignore[no-untyped-call]
         except Exception:
             log.exception("could not declare the dead-letter queue yet")
         super().start()

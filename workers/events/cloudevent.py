@@ -66,4 +66,6 @@ def _dumps(body: Any) -> str:
 
 def register_serializer() -> None:
     """Let kombu publish and decode ``application/cloudevents+json`` (idempotent)."""
-    serialization.register(SERIALIZER, _dumps, json.loads, content_type=CONTENT_TYPE, content_encoding="utf-8")
+    serialization.register(  # type: ignore[no-untyped-call]
+        SERIALIZER, _dumps, json.loads, content_type=CONTENT_TYPE, content_encoding="utf-8"
+    )

@@ -218,7 +218,7 @@ class S3ObjectStore:
         return cls(
             storage.endpoint,
             storage.access_key,
-            storage.secret_key,
+            storage.secret_key.get_secret_value(),
             secure=storage.secure,
             region=storage.region,
             **options,

@@ -30,7 +30,9 @@ class TestEncodings:
         """Traditional text in Big5 decodes as Big5, not as GB18030 gibberish."""
         text = (CORPUS / "sres-11-1946.zh-hant.txt").read_text("utf-8")
         source = read(text.encode("big5", errors="ignore"), "a.txt")
-        assert source.encoding == "big5" and source.text[:40] == text.encode("big5", errors="ignore").decode("big5")[:40]
+        assert (
+            source.encoding == "big5" and source.text[:40] == text.encode("big5", errors="ignore").decode("big5")[:40]
+        )
 
     @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
     def test_utf16_without_bom(self, encoding: str) -> None:
@@ -94,9 +96,11 @@ class TestParserErrors:
 
     def test_docx_with_entity_expansion_is_not_expanded(self) -> None:
         """A billion-laughs document.xml is not expanded (lxml with resolve_entities=False): no text."""
-        laughs = b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">' + b"".join(
-            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8)
-        ) + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>'
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8))
+            + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>'
+        )
         docx = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": laughs})
         with pytest.raises((UnsupportedDocumentError, EmptyDocumentError)):
             read(docx, "laughs.docx")
