@@ -156,6 +156,12 @@ def wait_published(settings: Settings, bucket: str, key: str, etag: str) -> dict
 class TestEndToEnd:
     """A real worker behind each intake path; outputs checked in the processed bucket."""
 
+    @pytest.fixture(name="bucket")
+    def _inbox(self, worker_settings: Settings, store: S3ObjectStore) -> str:
+        """The worker's inbox: it processes no other bucket."""
+        store.ensure_bucket(worker_settings.storage.inbox_bucket)
+        return worker_settings.storage.inbox_bucket
+
     def run_intake(self, worker_settings: Settings, bucket: str, tmp_path: Path, **parts: bool) -> IntakeService:
         flags = {"web": False, "filer": False, "reconciler": False, "dropfolder": False} | parts
         settings = worker_settings.model_copy(

@@ -1,20 +1,26 @@
-"""``docpipe up`` as a user runs it: a subprocess, real SeaweedFS, Valkey, Celery worker and Flower.
+"""``docpipe up`` as a user runs it: a subprocess, real SeaweedFS, Valkey, PostgreSQL, Celery
+worker and Flower.
 
-Redis is pointed at a port where nothing answers, so the stack starts its own Valkey too; every
-port is free-chosen, every file lives in a temporary directory. Afterwards no process of the
-stack may be left running.
+The broker and the catalog are pointed at ports where nothing answers, as on a fresh machine, so
+the stack starts its own Valkey and its own embedded PostgreSQL; every port is free-chosen, every
+file lives in a temporary directory (traversable by the unprivileged user PostgreSQL runs as when
+the tests run as root). Afterwards no process of the stack may be left running.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
 import re
+import shutil
+import tempfile
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,14 +39,24 @@ def up_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "workers.cli.service", "up", "--flower-port", str(free_port()), *args]
 
 
+@pytest.fixture(name="tmp_path")
+def _open_tmp_path() -> Iterator[Path]:
+    """A temporary folder others may traverse (pytest's own is private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="docpipe-stack-test-"))
+    folder.chmod(0o711)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def stack_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCPIPE_", "FLOWER_"))}
     env.update(
         PYTHONPATH=str(PROJECT_ROOT),
         DOCPIPE_DATA_DIR=str(tmp_path / "data"),
-        DOCPIPE_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",  # nothing answers: Valkey is started
+        DOCPIPE_BROKER_URL=f"redis://127.0.0.1:{free_port()}/0",  # nothing answers: Valkey is started
+        DOCPIPE_CATALOG__URL=f"postgresql://postgres@127.0.0.1:{free_port()}/docpipe",  # embedded PostgreSQL
         DOCPIPE_INTAKE__DROP_DIR=str(tmp_path / "drop"),
-        DOCPIPE_INTAKE__WEBHOOK_PORT=str(free_port()),
+        DOCPIPE_WEB__PORT=str(free_port()),
     )
     return env
 
@@ -91,7 +107,7 @@ def test_up_demo_publishes_the_seeds(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 published, 0 other" in result.stdout
     assert re.search(r"^flower\s+http://127\.0\.0\.1:\d+", result.stdout, re.MULTILINE)
-    assert "started here (valkey)" in result.stdout
+    assert "started here (valkey)" in result.stdout and "started here (embedded PostgreSQL)" in result.stdout
     rows = [line for line in result.stdout.splitlines() if re.match(r"^00\d_\w+\.txt\s", line)]
     assert len(rows) == 4 and all(" published " in row for row in rows)
     copies = sorted(p.name for p in out.glob("*.json"))
@@ -138,8 +154,19 @@ def test_up_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     assert_nothing_left(tmp_path, output)
 
 
-def test_flower_lists_the_tasks(tmp_path: Path) -> None:
-    """With --keep-running, Flower's API shows the four docpipe.process tasks, succeeded."""
+def flower_get(url: str, auth: str | None) -> tuple[int, bytes]:
+    headers = {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, b""
+
+
+def test_flower_lists_the_tasks_and_refuses_anonymous_calls(tmp_path: Path) -> None:
+    """With --keep-running, Flower's API refuses anonymous calls (a shutdown included) and shows
+    the four docpipe.process tasks, succeeded, to the user of the generated credentials."""
     seeds = str(PROJECT_ROOT / "seeds")
     demo = ("--demo", seeds, "--out", str(tmp_path / "out"), "--keep-running")
     with running_stack(tmp_path, *demo, until="published, ") as (process, lines):
@@ -147,14 +174,20 @@ def test_flower_lists_the_tasks(tmp_path: Path) -> None:
         assert "4 published, 0 other" in output, output
         flower = re.search(r"^flower\s+(http://127\.0\.0\.1:\d+)", output, re.MULTILINE)
         assert flower, output
+        auth = (tmp_path / "data" / "flower-auth").read_text().strip()
+        assert auth.split(":", 1)[1] not in output  # the password is never printed
+        assert flower_get(f"{flower.group(1)}/api/tasks", None)[0] == 401
+        assert flower_get(f"{flower.group(1)}/api/workers", "docpipe:wrong")[0] == 401
+        shutdown = urllib.request.Request(f"{flower.group(1)}/api/worker/shutdown/x", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(shutdown, timeout=5)
+        assert refused.value.code == 401
         tasks: dict[str, dict[str, object]] = {}
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with (
-                contextlib.suppress(OSError, ValueError),
-                urllib.request.urlopen(f"{flower.group(1)}/api/tasks", timeout=5) as response,
-            ):
-                tasks = json.loads(response.read())
+            with contextlib.suppress(OSError, ValueError):
+                status, raw = flower_get(f"{flower.group(1)}/api/tasks", auth)
+                tasks = json.loads(raw) if status == 200 else {}
             succeeded = [
                 t for t in tasks.values() if t.get("name") == "docpipe.process" and t.get("state") == "SUCCESS"
             ]
