@@ -64,8 +64,6 @@ class TooLargeError(PermanentError):
 
     code = "too_large"
 
-    def __init__(
-        self, message: str, *, limit: str, stage: str | None = None, document: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, limit: str, stage: str | None = None, document: str | None = None) -> None:
         super().__init__(message, stage=stage, document=document)
         self.limit = limit

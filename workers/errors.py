@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.errors import PermanentError, TransientError
+from pipeline.errors import DocpipeError, PermanentError, TransientError
 
 __all__ = [
     "CatalogError",
+    "DocpipeError",
     "InvalidEventError",
     "ObjectNotFoundError",
     "ObjectTooLargeError",
+    "PermanentError",
     "PublishError",
     "StorageError",
+    "TransientError",
 ]
 
 

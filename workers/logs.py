@@ -7,8 +7,8 @@ go through the same renderer, so each line of a log file is one JSON object. Fie
 
 Two rules keep logs honest and quiet:
 
-- JSON escapes every value, so a key with a newline stays inside its line (a console line escapes
-  control characters in values too: ``escape_controls``);
+- JSON escapes every value, so a key with a newline stays inside its line (on a console the
+  renderer shows field values with ``repr``, and ``escape_controls`` escapes the message itself);
 - ``redact`` replaces the values of secret-looking fields and the passwords of URLs in any field
   or message: no secret of the settings reaches a log.
 """
@@ -58,10 +58,11 @@ def redact(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
 
 
 def escape_controls(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
-    """Console lines: a newline or other control character in a value is shown escaped."""
-    for name, value in list(event_dict.items()):
-        if isinstance(value, str) and _CONTROL.search(value) and name != "exception":
-            event_dict[name] = value.encode("unicode_escape").decode("ascii")
+    """Console lines: a newline or other control character in the message is shown escaped (the
+    console renderer already shows the other fields with ``repr``)."""
+    value = event_dict.get("event")
+    if isinstance(value, str) and _CONTROL.search(value):
+        event_dict["event"] = value.encode("unicode_escape").decode("ascii")
     return event_dict
 
 

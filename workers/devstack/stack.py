@@ -9,9 +9,10 @@ Starts, in this order, and stops in the reverse order:
    otherwise an embedded PostgreSQL (``workers.devstack.postgres``), data in ``<data_dir>/postgres``;
    migrated to the latest schema either way;
 4. a Celery worker (``celery -A workers worker``) with the stack's ``DOCPIPE_*`` environment;
-5. the intake (``workers.intake.service.IntakeService``) and the web server, in this process's threads;
-6. Flower on 127.0.0.1 with HTTP basic auth: ``flower.basic_auth``, or a generated password kept
-   in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password).
+5. Flower on 127.0.0.1 with HTTP basic auth: ``flower.basic_auth``, or a generated password kept
+   in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password);
+6. the intake (``workers.intake.service.IntakeService``) and the web server, in this process's
+   threads (last: gRPC's threads make a later fork of a child unsafe).
 
 Each child runs in its own session (process group), so Ctrl-C reaches only ``docpipe up``, which
 then stops the children in order. Children also get SIGTERM if ``docpipe up`` dies (Linux
@@ -177,9 +178,9 @@ class Stack:
             }
         )
         self._start_worker()
-        self._start_intake()
-        if self.options.flower:
+        if self.options.flower:  # before the intake: no gRPC thread may run while a child is forked
             self._start_flower()
+        self._start_intake()
         log.info("stack up", seconds=round(time.monotonic() - began, 1))
 
     def _start_seaweed(self) -> tuple[Any, Any]:

@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from pipeline.errors import TransientError
 from schemas.events import ObjectEvent
-from workers.errors import ObjectNotFoundError
+from workers.errors import ObjectNotFoundError, TransientError
 from workers.ignore import is_ignored_path
 from workers.intake.upload import (
     Nudge,

@@ -13,9 +13,9 @@ from typing import Any
 
 import structlog
 
-from pipeline.errors import DocpipeError
 from schemas.events import CloudEvent
 from workers.catalog.catalog import Catalog
+from workers.errors import DocpipeError
 from workers.events.cloudevent import outcome_of
 from workers.storage.s3 import json_bytes
 
