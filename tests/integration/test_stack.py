@@ -15,10 +15,10 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -91,8 +91,11 @@ def assert_nothing_left(tmp_path: Path, output: str) -> None:
 
 
 #: Secrets given to the demo run; none may appear in anything it writes or prints.
-SECRETS = {"DOCPIPE_STORAGE__SECRET_KEY": "s3-secret-4f1d9c", "DOCPIPE_WEB__WEBHOOK_TOKEN": "hook-token-8a2e71",
-           "DOCPIPE_FLOWER__BASIC_AUTH": "ops:flower-pass-93bd02"}  # fmt: skip
+SECRETS = {
+    "DOCPIPE_STORAGE__SECRET_KEY": "s3-secret-4f1d9c",
+    "DOCPIPE_WEB__WEBHOOK_TOKEN": "hook-token-8a2e71",
+    "DOCPIPE_FLOWER__BASIC_AUTH": "ops:flower-pass-93bd02",
+}
 
 
 def test_up_demo_publishes_the_seeds(tmp_path: Path) -> None:
@@ -137,9 +140,13 @@ def running_stack(tmp_path: Path, *args: str, until: str) -> Iterator[tuple[subp
     """``docpipe up ARGS`` in the background, its output read up to the line containing ``until``;
     on leaving, whatever still runs is killed (a test that passes stops it itself, with SIGINT)."""
     process = subprocess.Popen(
-        up_command(*args), env=stack_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        up_command(*args),
+        env=stack_env(tmp_path),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     try:
         assert process.stdout is not None

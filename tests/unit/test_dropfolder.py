@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from schemas.events import ObjectEvent
-from workers.intake.dropfolder import DONE_DIR, FAILED_DIR, DropFolderWatcher
 from workers.errors import StorageError
 from workers.ignore import is_ignored_path
+from workers.intake.dropfolder import DONE_DIR, FAILED_DIR, DropFolderWatcher
 from workers.intake.upload import key_for
 
 BUCKET = "inbox"
@@ -151,11 +151,21 @@ class TestIgnoreRules:
     @pytest.mark.parametrize(
         "name",
         [
-            "report.pdf.part", "x.tmp", "download.crdownload", "~$draft.docx", ".DS_Store",
-            "Thumbs.db", "desktop.ini", "__MACOSX/a.txt", "._a.txt", ".hidden.txt", "sub/.git/config",
-            "a.txt.filepart", "backup~",
+            "report.pdf.part",
+            "x.tmp",
+            "download.crdownload",
+            "~$draft.docx",
+            ".DS_Store",
+            "Thumbs.db",
+            "desktop.ini",
+            "__MACOSX/a.txt",
+            "._a.txt",
+            ".hidden.txt",
+            "sub/.git/config",
+            "a.txt.filepart",
+            "backup~",
         ],
-    )  # fmt: skip
+    )
     def test_ignored(self, name: str) -> None:
         """Temporary, system and hidden files are never uploaded."""
         assert is_ignored_path(name)

@@ -14,10 +14,9 @@ import pytest
 from google.protobuf import json_format
 
 from schemas.events import ObjectEvent
-from workers.storage._filer_pb import filer_pb2
 from workers.errors import InvalidEventError
-from workers.intake.filer_subscriber import event_from_response
 from workers.ignore import is_ignored_key
+from workers.intake.filer_subscriber import event_from_response
 from workers.intake.notifications import (
     filer_etag,
     filer_event_kind,
@@ -27,6 +26,7 @@ from workers.intake.notifications import (
     parse_seaweed_webhook,
     split_filer_path,
 )
+from workers.storage._filer_pb import filer_pb2
 
 EVENTS = Path(__file__).resolve().parent.parent / "fixtures" / "events"
 #: ETags of the captured objects (hex MD5 of the content; multipart: MD5 of part MD5s + part count).

@@ -38,8 +38,13 @@ def test_messages_still_flow() -> None:
     queue = Queue(f"test-{uuid.uuid4().hex[:8]}", exchange, routing_key="document.*", auto_delete=True)
     with Connection(REDIS_URL) as conn, conn.SimpleQueue(queue) as events:
         for n in range(3):
-            conn.Producer().publish({"n": n}, exchange=exchange, routing_key="document.processed",
-                                    serializer="json", declare=[exchange, queue])  # fmt: skip
+            conn.Producer().publish(
+                {"n": n},
+                exchange=exchange,
+                routing_key="document.processed",
+                serializer="json",
+                declare=[exchange, queue],
+            )
         got = []
         for _ in range(3):
             message = events.get(timeout=5)

@@ -193,13 +193,27 @@ class TestFailures:
         assert handle(deps, one, task_id="t1") == handle(deps, two, task_id="t2") == "failed"
         upload_one = deps.catalog.upload(ref(one))["upload_id"]
         first = deps.catalog.failed(
-            upload_one, None, code="internal", reason="later", dead_letter=False, task_id="t9",
-            pipeline_version=PIPELINE_VERSION, record_bucket="b", record_key="k", record={}, event={"id": str(uuid.uuid4())},
-            routing_key="document.failed", written=True,
-        )  # fmt: skip
+            upload_one,
+            None,
+            code="internal",
+            reason="later",
+            dead_letter=False,
+            task_id="t9",
+            pipeline_version=PIPELINE_VERSION,
+            record_bucket="b",
+            record_key="k",
+            record={},
+            event={"id": str(uuid.uuid4())},
+            routing_key="document.failed",
+            written=True,
+        )
         assert first is False
-        rows = catalog_rows(catalog_url, "SELECT f.code, f.reason FROM failures f JOIN uploads u USING (upload_id) "
-                            "WHERE u.bucket = %s ORDER BY u.key", (deps.settings.storage.inbox_bucket,))  # fmt: skip
+        rows = catalog_rows(
+            catalog_url,
+            "SELECT f.code, f.reason FROM failures f JOIN uploads u USING (upload_id) "
+            "WHERE u.bucket = %s ORDER BY u.key",
+            (deps.settings.storage.inbox_bucket,),
+        )
         assert [r["code"] for r in rows] == ["unsupported", "unsupported"] and "later" not in str(rows)
 
     def test_too_large_input_is_refused_before_reading_it(self, deps: Deps) -> None:

@@ -165,8 +165,13 @@ class TestLimits:
         """A chunked body (no Content-Length) is cut off at the limit, 413."""
         server = serve(max_body_bytes=100)
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-        conn.request("POST", "/minio", body=iter([b"[" + b" " * 99, b" " * 99 + b"]"]),
-                     headers={"Authorization": f"Bearer {TOKEN}"}, encode_chunked=True)  # fmt: skip
+        conn.request(
+            "POST",
+            "/minio",
+            body=iter([b"[" + b" " * 99, b" " * 99 + b"]"]),
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            encode_chunked=True,
+        )
         assert conn.getresponse().status == 413
         conn.close()
 
@@ -187,8 +192,10 @@ class TestLimits:
         """A body announced but never sent is answered 408 (or the connection closed), not held."""
         server = serve(read_timeout=0.5)
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-            sock.sendall(f"POST /minio HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
-                         "Content-Length: 50\r\n\r\n[".encode())  # fmt: skip
+            sock.sendall(
+                f"POST /minio HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+                "Content-Length: 50\r\n\r\n[".encode()
+            )
             answer = sock.recv(1024)
             assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
 

@@ -49,8 +49,10 @@ def unreadable(message: Message, known_tasks: Any) -> str | None:  # noqa: PLR09
     except (ValueError, TypeError) as exc:
         return f"body is not JSON: {exc}"
     if not (isinstance(body, list) and len(body) == 3):
-        return f"body is {type(body).__name__}{'' if not isinstance(body, list) else f' of {len(body)}'}, "\
-               "not [args, kwargs, embed]"  # fmt: skip
+        return (
+            f"body is {type(body).__name__}{'' if not isinstance(body, list) else f' of {len(body)}'}, "
+            "not [args, kwargs, embed]"
+        )
     args, kwargs, embed = body
     if not isinstance(args, list) or not isinstance(kwargs, dict) or not isinstance(embed, dict):
         return "body is not [list, dict, dict]"
@@ -60,20 +62,29 @@ def unreadable(message: Message, known_tasks: Any) -> str | None:  # noqa: PLR09
 def dead_letter(app: Any, message: Message, reason: str) -> None:
     """Log why, then hand ``message`` to the dead-letter queue; never raises."""
     headers = message.headers if isinstance(message.headers, dict) else {}
-    log.warning("message dead-lettered", reason=reason, task_id=headers.get("id"), task=headers.get("task"),
-                content_type=message.content_type, delivery_tag=message.delivery_tag)  # fmt: skip
+    log.warning(
+        "message dead-lettered",
+        reason=reason,
+        task_id=headers.get("id"),
+        task=headers.get("task"),
+        content_type=message.content_type,
+        delivery_tag=message.delivery_tag,
+    )
     try:
         if is_amqp(app.conf.broker_url or ""):
             message.reject(requeue=False)  # type: ignore[no-untyped-call]
             return
         with app.producer_or_acquire() as producer:
             producer.publish(
-                message.body, exchange=dead_letter_exchange(), routing_key=DEAD_LETTER_QUEUE,
+                message.body,
+                exchange=dead_letter_exchange(),
+                routing_key=DEAD_LETTER_QUEUE,
                 content_type=message.content_type or "application/octet-stream",
                 content_encoding=message.content_encoding or "binary",
                 headers={**{str(k): v for k, v in headers.items()}, REASON_HEADER: reason},
-                declare=[dead_letter_queue(False)], retry=True,
-            )  # fmt: skip
+                declare=[dead_letter_queue(False)],
+                retry=True,
+            )
         message.ack()  # type: ignore[no-untyped-call]
     except Exception:  # the connection went away: the message comes back and is judged again
         log.exception("could not dead-letter a message", reason=reason)

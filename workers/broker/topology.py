@@ -44,20 +44,32 @@ def dead_letter_exchange() -> Exchange:
 
 
 def dead_letter_queue(amqp: bool) -> Queue:
-    return Queue(DEAD_LETTER_QUEUE, dead_letter_exchange(), routing_key=DEAD_LETTER_QUEUE, durable=True,  # type: ignore[no-untyped-call]
-                 queue_arguments=quorum() if amqp else None)  # fmt: skip
+    return Queue(
+        DEAD_LETTER_QUEUE,
+        dead_letter_exchange(),
+        routing_key=DEAD_LETTER_QUEUE,
+        durable=True,  # type: ignore[no-untyped-call]
+        queue_arguments=quorum() if amqp else None,
+    )
 
 
 def process_queue(amqp: bool, delivery_limit: int) -> Queue:
     """``docpipe.process``; on RabbitMQ a quorum queue with a delivery limit and a dead-letter target."""
     arguments = None
     if amqp:
-        arguments = quorum(**{
-            "x-delivery-limit": delivery_limit,
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-            "x-dead-letter-routing-key": DEAD_LETTER_QUEUE,
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish",  # required by at-least-once dead-lettering
-        })  # fmt: skip
-    return Queue(PROCESS_QUEUE, task_exchange(), routing_key=PROCESS_QUEUE, durable=True,  # type: ignore[no-untyped-call]
-                 queue_arguments=arguments)  # fmt: skip
+        arguments = quorum(
+            **{
+                "x-delivery-limit": delivery_limit,
+                "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+                "x-dead-letter-routing-key": DEAD_LETTER_QUEUE,
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",  # required by at-least-once dead-lettering
+            }
+        )
+    return Queue(
+        PROCESS_QUEUE,
+        task_exchange(),
+        routing_key=PROCESS_QUEUE,
+        durable=True,  # type: ignore[no-untyped-call]
+        queue_arguments=arguments,
+    )

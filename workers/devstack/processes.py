@@ -39,9 +39,15 @@ class ManagedProcess:
     """A child in its own process group, logging to a file, stopped SIGTERM-then-SIGKILL."""
 
     def __init__(
-        self, name: str, command: list[str], log_path: Path, env: dict[str, str] | None = None, *,
-        user: str | None = None, stop_signal: int = signal.SIGTERM,
-    ) -> None:  # fmt: skip
+        self,
+        name: str,
+        command: list[str],
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        *,
+        user: str | None = None,
+        stop_signal: int = signal.SIGTERM,
+    ) -> None:
         self.name, self.command, self.log_path, self.env, self.user = name, command, log_path, env, user
         self.stop_signal = stop_signal
         self.process: subprocess.Popen[bytes] | None = None

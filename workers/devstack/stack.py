@@ -191,8 +191,12 @@ class Stack:
         s3_port = int(storage.endpoint.rsplit(":", 1)[-1])
         filer_port = int(intake.filer_grpc.rsplit(":", 1)[-1]) - GRPC_PORT_OFFSET if intake.filer_grpc else 8888
         ports = seaweed_ports(SeaweedPorts(s3=s3_port, filer=filer_port))
-        self.seaweed = SeaweedServer(self.data_dir / "seaweed", ports=ports, access_key=storage.access_key,
-                                     secret_key=storage.secret_key.get_secret_value())  # fmt: skip
+        self.seaweed = SeaweedServer(
+            self.data_dir / "seaweed",
+            ports=ports,
+            access_key=storage.access_key,
+            secret_key=storage.secret_key.get_secret_value(),
+        )
         self.seaweed.start(timeout=self.options.start_timeout)
         storage = storage.model_copy(update={"endpoint": self.seaweed.s3_endpoint, "secure": False})
         intake = intake.model_copy(update={"filer_grpc": self.seaweed.filer_grpc})
@@ -226,8 +230,9 @@ class Stack:
         if not postgres_answers(url):
             from workers.devstack.postgres import EmbeddedPostgres
 
-            self.postgres = EmbeddedPostgres(self.data_dir / "postgres", _local_port(url, 5432),
-                                             self.logs / "postgres.log")  # fmt: skip
+            self.postgres = EmbeddedPostgres(
+                self.data_dir / "postgres", _local_port(url, 5432), self.logs / "postgres.log"
+            )
             self.postgres.start(self.options.start_timeout)
             url = self.postgres.url
         ensure_database(url)
@@ -261,8 +266,21 @@ class Stack:
         self.app = create_app(self.settings, worker=False)
         queues = ",".join(q.name for q in self.app.conf.task_queues)
         concurrency = self.options.concurrency or self.settings.worker.concurrency
-        command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-Q", queues,
-                   "-c", str(concurrency), "-n", self.worker_name, "--loglevel=INFO"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers",
+            "worker",
+            "-Q",
+            queues,
+            "-c",
+            str(concurrency),
+            "-n",
+            self.worker_name,
+            "--loglevel=INFO",
+        ]
         command += ["-E"] if self.settings.worker.events else []
         self.worker = ManagedProcess("worker", command, self.logs / "worker.log", self.child_env())
         self.worker.start(cwd=PROJECT_ROOT)
@@ -281,8 +299,16 @@ class Stack:
     def _start_flower(self) -> None:
         flower = self.settings.flower
         env = self.child_env() | {"FLOWER_BASIC_AUTH": flower.basic_auth.get_secret_value()}
-        command = [sys.executable, "-m", "celery", "-A", "workers", "flower", f"--address={flower.host}",
-                   f"--port={flower.port}"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers",
+            "flower",
+            f"--address={flower.host}",
+            f"--port={flower.port}",
+        ]
         self.flower = ManagedProcess("flower", command, self.logs / "flower.log", env)
         self.flower.start(cwd=PROJECT_ROOT)
         self.flower_url = f"http://{flower.host}:{flower.port}"
@@ -322,8 +348,9 @@ class Stack:
         lines += self.intake.describe() if self.intake else []
         if self.flower_url:
             where = f"user:password in {self.flower_auth_file}" if self.flower_auth_file else "flower.basic_auth"
-            lines.append(f"flower        {self.flower_url}  pid {self.flower.pid if self.flower else '-'}  "
-                         f"(basic auth: {where})")  # fmt: skip
+            lines.append(
+                f"flower        {self.flower_url}  pid {self.flower.pid if self.flower else '-'}  (basic auth: {where})"
+            )
         lines.append(f"events        exchange {s.publish.exchange} on {redact_url(s.publish_url)}")
         return lines
 
@@ -341,9 +368,14 @@ class Stack:
     def stop(self) -> None:
         """Intake, Flower, worker, PostgreSQL, Valkey, SeaweedFS: each stopped even if another fails to."""
         grace = self.options.grace
-        for name, part in [("intake", self.intake), ("flower", self.flower), ("worker", self.worker),
-                           ("postgres", self.postgres), ("valkey", self.valkey),
-                           ("seaweed", self.seaweed)]:  # fmt: skip
+        for name, part in [
+            ("intake", self.intake),
+            ("flower", self.flower),
+            ("worker", self.worker),
+            ("postgres", self.postgres),
+            ("valkey", self.valkey),
+            ("seaweed", self.seaweed),
+        ]:
             if part is None:
                 continue
             try:

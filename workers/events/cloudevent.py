@@ -39,9 +39,15 @@ def event_id(outcome: Outcome, doc_id: str | None, pipeline_version: str, upload
 
 
 def make_event(
-    outcome: Outcome, *, bucket: str, key: str, upload_ref: str, doc_id: str | None, pipeline_version: str,
+    outcome: Outcome,
+    *,
+    bucket: str,
+    key: str,
+    upload_ref: str,
+    doc_id: str | None,
+    pipeline_version: str,
     data: dict[str, Any],
-) -> CloudEvent:  # fmt: skip
+) -> CloudEvent:
     """The CloudEvent announcing ``outcome`` for one upload."""
     return CloudEvent(
         id=event_id(outcome, doc_id, pipeline_version, upload_ref),

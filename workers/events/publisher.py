@@ -49,12 +49,18 @@ class KombuPublisher:
         self.connection = Connection(url, connect_timeout=5, transport_options=options)  # type: ignore[no-untyped-call]
         self.exchange = Exchange(exchange, type="topic", durable=True)  # type: ignore[no-untyped-call]
         self.failed_queue = Queue(  # type: ignore[no-untyped-call]
-            FAILED_QUEUE, self.exchange, routing_key=routing_key("failed"), durable=True,
+            FAILED_QUEUE,
+            self.exchange,
+            routing_key=routing_key("failed"),
+            durable=True,
             queue_arguments=failed_queue_arguments() if amqp else None,
-        )  # fmt: skip
+        )
         self._errors: tuple[type[BaseException], ...] = (
-            OperationalError, OSError, *self.connection.connection_errors, *self.connection.channel_errors,
-        )  # fmt: skip
+            OperationalError,
+            OSError,
+            *self.connection.connection_errors,
+            *self.connection.channel_errors,
+        )
 
     def publish(self, event: CloudEvent, routing_key: str) -> None:
         body = event.model_dump(mode="json")

@@ -44,8 +44,9 @@ class Enqueuer:
         args: list[Any] = [event.model_dump(mode="json")]
         try:
             # argsrepr given: Celery's own saferepr of the arguments was a quarter of send_task's CPU
-            result = self.app.send_task(PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args),
-                                        kwargsrepr="{}")  # fmt: skip
+            result = self.app.send_task(
+                PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args), kwargsrepr="{}"
+            )
         except Exception:
             if obj is not None:
                 self.catalog.unreserve(obj)

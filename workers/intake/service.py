@@ -131,14 +131,19 @@ class IntakeService:
                 log.warning("subscriber position not saved yet", error=str(exc))
             self._spawn("docpipe-filer-subscriber", self._run_subscriber)
         if self.enabled["reconciler"]:
-            self.reconciler = Reconciler(self.store, self.bucket, self.enqueue, intake.reconcile_interval,
-                                         sweeps=self._sweeps())  # fmt: skip
+            self.reconciler = Reconciler(
+                self.store, self.bucket, self.enqueue, intake.reconcile_interval, sweeps=self._sweeps()
+            )
             self._spawn("docpipe-reconciler", self.reconciler.run, self._stop)
         if self.enabled["dropfolder"]:
             self.dropfolder = DropFolderWatcher(
-                Path(intake.drop_dir).resolve(), self.store, self.bucket, intake.drop_stable_seconds,
-                on_uploaded=self.enqueue, poll_interval=intake.drop_poll_interval,
-            )  # fmt: skip
+                Path(intake.drop_dir).resolve(),
+                self.store,
+                self.bucket,
+                intake.drop_stable_seconds,
+                on_uploaded=self.enqueue,
+                poll_interval=intake.drop_poll_interval,
+            )
             self._spawn("docpipe-dropfolder", self.dropfolder.run, self._stop)
         if self.enabled["minio_listener"]:
             self.listener = MinioListener(self.store.client, self.bucket, self.enqueue)

@@ -39,8 +39,9 @@ class OutboxSweep:
         for row in self.catalog.unwritten_failures():
             try:
                 self.store.ensure_bucket(row["record_bucket"])
-                self.store.put_bytes(row["record_bucket"], row["record_key"], json_bytes(row["record"]),
-                                     "application/json")  # fmt: skip
+                self.store.put_bytes(
+                    row["record_bucket"], row["record_key"], json_bytes(row["record"]), "application/json"
+                )
             except DocpipeError as exc:
                 log.info("failure records still deferred", error=exc.message)
                 break

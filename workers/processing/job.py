@@ -134,8 +134,10 @@ class Job:
         worker = self.deps.settings.worker
         assert self.upload_id is not None
         if attempts > worker.max_retries + 1 + EXTRA_STARTS:
-            raise TooManyAttemptsError(f"started {attempts - 1} times without finishing: the worker was "
-                                       "killed or the task hit its hard time limit")  # fmt: skip
+            raise TooManyAttemptsError(
+                f"started {attempts - 1} times without finishing: the worker was "
+                "killed or the task hit its hard time limit"
+            )
         started = time.perf_counter()
         data = self.deps.store.get_bytes(
             self.obj.bucket, self.obj.key, max_bytes=self.deps.settings.limits.max_input_bytes
@@ -167,14 +169,21 @@ class Job:
         mark = time.perf_counter()
         bucket, key = self._write_output(document)
         self._lap("store_ms", mark)
-        event = self._event("processed", {**self._summary(document), "output": {"output_bucket": bucket,
-                                                                                "output_key": key}})  # fmt: skip
+        event = self._event(
+            "processed", {**self._summary(document), "output": {"output_bucket": bucket, "output_key": key}}
+        )
         self.catalog.processed(
-            self.upload_id, self.doc_id, meta=document.meta.model_dump(mode="json"),
+            self.upload_id,
+            self.doc_id,
+            meta=document.meta.model_dump(mode="json"),
             counts=(len(document.segments), len(document.entities), len(document.warnings)),
-            pipeline_version=PIPELINE_VERSION, bucket=bucket, key=key, citations=citations(document),
-            event=event.model_dump(mode="json"), routing_key=routing_key("processed"),
-        )  # fmt: skip
+            pipeline_version=PIPELINE_VERSION,
+            bucket=bucket,
+            key=key,
+            citations=citations(document),
+            event=event.model_dump(mode="json"),
+            routing_key=routing_key("processed"),
+        )
         return self._publish(event, "published", started)
 
     def _write_output(self, document: ProcessedDocument) -> tuple[str, str]:
@@ -189,11 +198,16 @@ class Job:
     def _duplicate(self, owner: int) -> str:
         assert self.upload_id is not None and self.doc_id is not None
         location = {"output_bucket": self.storage.processed_bucket, "output_key": output_key(self.doc_id)}
-        data = {"doc_id": self.doc_id, "source": self._source(), "duplicate_of": self.catalog.upload_ref(owner),
-                "output": location}  # fmt: skip
+        data = {
+            "doc_id": self.doc_id,
+            "source": self._source(),
+            "duplicate_of": self.catalog.upload_ref(owner),
+            "output": location,
+        }
         event = self._event("duplicate", data)
-        self.catalog.duplicate(self.upload_id, self.doc_id, owner, event.model_dump(mode="json"),
-                               routing_key("duplicate"))  # fmt: skip
+        self.catalog.duplicate(
+            self.upload_id, self.doc_id, owner, event.model_dump(mode="json"), routing_key("duplicate")
+        )
         return self._publish(event, "duplicate")
 
     def fail(self, code: str, reason: str, *, dead_letter: bool = False) -> str:
@@ -205,9 +219,16 @@ class Job:
             self.upload_id = self.catalog.begin(self.obj, self.task_id).upload_id
         name = self.doc_id or "key-" + hashlib.sha256(self.obj.ref.encode()).hexdigest()
         record_key = f"{name}.json"
-        record = {"doc_id": self.doc_id, "code": code, "reason": reason, "source": self._source(),
-                  "failed_at": now_iso(), "dead_letter": dead_letter, "task_id": self.task_id,
-                  "pipeline_version": PIPELINE_VERSION}  # fmt: skip
+        record = {
+            "doc_id": self.doc_id,
+            "code": code,
+            "reason": reason,
+            "source": self._source(),
+            "failed_at": now_iso(),
+            "dead_letter": dead_letter,
+            "task_id": self.task_id,
+            "pipeline_version": PIPELINE_VERSION,
+        }
         written = False
         try:
             self.deps.ensure_buckets()
@@ -215,13 +236,26 @@ class Job:
             written = True
         except DocpipeError as exc:
             log.warning("failure record deferred", record=record_key, error=exc.message)
-        event = self._event("failed", {k: v for k, v in record.items() if k != "task_id"}
-                            | {"record": {"bucket": self.storage.failed_bucket, "key": record_key}})  # fmt: skip
+        event = self._event(
+            "failed",
+            {k: v for k, v in record.items() if k != "task_id"}
+            | {"record": {"bucket": self.storage.failed_bucket, "key": record_key}},
+        )
         self.catalog.failed(
-            self.upload_id, self.doc_id, code=code, reason=reason, dead_letter=dead_letter, task_id=self.task_id,
-            pipeline_version=PIPELINE_VERSION, record_bucket=self.storage.failed_bucket, record_key=record_key,
-            record=record, event=event.model_dump(mode="json"), routing_key=routing_key("failed"), written=written,
-        )  # fmt: skip
+            self.upload_id,
+            self.doc_id,
+            code=code,
+            reason=reason,
+            dead_letter=dead_letter,
+            task_id=self.task_id,
+            pipeline_version=PIPELINE_VERSION,
+            record_bucket=self.storage.failed_bucket,
+            record_key=record_key,
+            record=record,
+            event=event.model_dump(mode="json"),
+            routing_key=routing_key("failed"),
+            written=written,
+        )
         if self.doc_id is not None:
             self.catalog.disown(self.doc_id, self.upload_id)
         log.warning("document failed", code=code, reason=reason, dead_letter=dead_letter)
@@ -244,20 +278,36 @@ class Job:
         self._lap("publish_ms", mark)
         if started is not None:
             self._lap("total_ms", started)
-        self.catalog.published(event.id, self.upload_id, self.task_id, outcome,
-                               {k: round(v, 3) for k, v in self.timings.items()})  # fmt: skip
+        self.catalog.published(
+            event.id, self.upload_id, self.task_id, outcome, {k: round(v, 3) for k, v in self.timings.items()}
+        )
         self.released = True
         return result
 
     def _event(self, outcome: Outcome, data: dict[str, Any]) -> CloudEvent:
-        return make_event(outcome, bucket=self.obj.bucket, key=self.obj.key, upload_ref=self.obj.ref,
-                          doc_id=self.doc_id, pipeline_version=PIPELINE_VERSION, data=data)  # fmt: skip
+        return make_event(
+            outcome,
+            bucket=self.obj.bucket,
+            key=self.obj.key,
+            upload_ref=self.obj.ref,
+            doc_id=self.doc_id,
+            pipeline_version=PIPELINE_VERSION,
+            data=data,
+        )
 
     def _summary(self, document: ProcessedDocument) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "source": self._source(), "meta": document.meta.model_dump(mode="json"),
-                "counts": {"segments": len(document.segments), "entities": len(document.entities),
-                           "warnings": len(document.warnings)},
-                "pipeline_version": PIPELINE_VERSION, "schema_version": document.schema_version}  # fmt: skip
+        return {
+            "doc_id": self.doc_id,
+            "source": self._source(),
+            "meta": document.meta.model_dump(mode="json"),
+            "counts": {
+                "segments": len(document.segments),
+                "entities": len(document.entities),
+                "warnings": len(document.warnings),
+            },
+            "pipeline_version": PIPELINE_VERSION,
+            "schema_version": document.schema_version,
+        }
 
     def _source(self) -> dict[str, Any]:
         return {"bucket": self.obj.bucket, "key": self.obj.key, "etag": self.obj.etag, "size": self.size}

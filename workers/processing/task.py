@@ -42,9 +42,12 @@ def _dead_letter(task: Any, reason: str, payload: Any) -> None:
         with task.app.producer_or_acquire() as producer:
             producer.publish(
                 {"task": PROCESS_TASK, "id": task.request.id, "args": [payload], "reason": reason},
-                exchange=dead_letter_exchange(), routing_key=DEAD_LETTER_QUEUE, serializer="json",
-                declare=[dead_letter_queue(False)], retry=True,
-            )  # fmt: skip
+                exchange=dead_letter_exchange(),
+                routing_key=DEAD_LETTER_QUEUE,
+                serializer="json",
+                declare=[dead_letter_queue(False)],
+                retry=True,
+            )
     raise Reject(reason, requeue=False)
 
 

@@ -280,8 +280,9 @@ class S3ObjectStore:
                 response.release_conn()
         size = max(declared, len(data))
         if size > max_bytes:
-            raise ObjectTooLargeError(f"{bucket}/{key}: {size} bytes, over the limit max_input_bytes={max_bytes}",
-                                      document=f"{bucket}/{key}")  # fmt: skip
+            raise ObjectTooLargeError(
+                f"{bucket}/{key}: {size} bytes, over the limit max_input_bytes={max_bytes}", document=f"{bucket}/{key}"
+            )
         return data
 
     def stat(self, bucket: str, key: str) -> ObjectInfo:

@@ -214,19 +214,30 @@ class SeaweedServer:
         """The full command line; every flag is passed on every start."""
         p = self.ports
         args = [
-            str(self.weed), "-logtostderr", "mini",
+            str(self.weed),
+            "-logtostderr",
+            "mini",
             f"-dir={self.data_dir}",
-            f"-ip={self.host}", f"-ip.bind={self.host}",
+            f"-ip={self.host}",
+            f"-ip.bind={self.host}",
             "-master.telemetry=false",
-            f"-s3.port={p.s3}", f"-s3.port.grpc={p.s3 + GRPC_PORT_OFFSET}",
-            f"-filer.port={p.filer}", f"-filer.port.grpc={p.filer + GRPC_PORT_OFFSET}",
-            f"-master.port={p.master}", f"-master.port.grpc={p.master + GRPC_PORT_OFFSET}",
-            f"-volume.port={p.volume}", f"-volume.port.grpc={p.volume + GRPC_PORT_OFFSET}",
-            f"-admin.port={p.admin}", f"-admin.port.grpc={p.admin + GRPC_PORT_OFFSET}",
-            "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            f"-s3.port={p.s3}",
+            f"-s3.port.grpc={p.s3 + GRPC_PORT_OFFSET}",
+            f"-filer.port={p.filer}",
+            f"-filer.port.grpc={p.filer + GRPC_PORT_OFFSET}",
+            f"-master.port={p.master}",
+            f"-master.port.grpc={p.master + GRPC_PORT_OFFSET}",
+            f"-volume.port={p.volume}",
+            f"-volume.port.grpc={p.volume + GRPC_PORT_OFFSET}",
+            f"-admin.port={p.admin}",
+            f"-admin.port.grpc={p.admin + GRPC_PORT_OFFSET}",
+            "-webdav=false",
+            "-admin.ui=false",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
             f"-filer.localSocket={self.data_dir / 'filer.sock'}",
             f"-s3.localSocket={self.data_dir / 's3.sock'}",
-        ]  # fmt: skip
+        ]
         if self.access_key:
             args.append(f"-s3.config={self.s3_config_path}")
         return args + list(self.extra_args)

@@ -76,14 +76,24 @@ class WebServer:
         web = settings.web
         host = web.host if host is None else host
         if web.webhook_token.get_secret_value() == DEFAULT_TOKEN and host not in LOOPBACK:
-            raise ValueError(f"web.webhook_token is the default {DEFAULT_TOKEN!r}: set DOCPIPE_WEB__WEBHOOK_TOKEN "
-                             f"before listening on {host}")  # fmt: skip
+            raise ValueError(
+                f"web.webhook_token is the default {DEFAULT_TOKEN!r}: set DOCPIPE_WEB__WEBHOOK_TOKEN "
+                f"before listening on {host}"
+            )
         self.config = uvicorn.Config(
-            app, host=host, port=web.port if port is None else port, http=protocol_with_timeout(web.read_timeout),
-            lifespan="off", log_config=None, access_log=False, timeout_keep_alive=5,
-            limit_concurrency=LIMIT_CONCURRENCY, h11_max_incomplete_event_size=64 * 1024,
-            timeout_graceful_shutdown=5, server_header=False,
-        )  # fmt: skip
+            app,
+            host=host,
+            port=web.port if port is None else port,
+            http=protocol_with_timeout(web.read_timeout),
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            timeout_keep_alive=5,
+            limit_concurrency=LIMIT_CONCURRENCY,
+            h11_max_incomplete_event_size=64 * 1024,
+            timeout_graceful_shutdown=5,
+            server_header=False,
+        )
         self.server = uvicorn.Server(self.config)
         self._thread: threading.Thread | None = None
 

@@ -68,8 +68,9 @@ def webhook_routes(settings: Settings, enqueue: Enqueue) -> list[Route]:
         if not bearer_ok(request.headers.get("authorization"), token):
             return JSONResponse({"error": "missing or wrong bearer token"}, 401)
         try:
-            payload = await read_json(request, max_bytes=web.max_body_bytes, max_depth=web.max_json_depth,
-                                      timeout=web.read_timeout)  # fmt: skip
+            payload = await read_json(
+                request, max_bytes=web.max_body_bytes, max_depth=web.max_json_depth, timeout=web.read_timeout
+            )
             events = parser(payload)
         except RequestRefused as refused:
             return JSONResponse({"error": refused.message}, refused.status)
@@ -84,5 +85,7 @@ def webhook_routes(settings: Settings, enqueue: Enqueue) -> list[Route]:
         return JSONResponse(counts)
 
     methods = ["POST", "HEAD"]
-    return [Route(path, notify, methods=methods) for path in ("/hooks/{source}", "/hooks/{source}/", "/{source}",
-                                                               "/{source}/")]  # fmt: skip
+    return [
+        Route(path, notify, methods=methods)
+        for path in ("/hooks/{source}", "/hooks/{source}/", "/{source}", "/{source}/")
+    ]
