@@ -1,11 +1,11 @@
 # docpipe: the two commands of the README are `make demo` and `make test`.
-# Both create .venv and install the project (with its development extras) when needed.
+# Both create .venv and install the project (with its development and embedded extras) when needed.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo process test lint typecheck unit bench clean
+.PHONY: setup tools demo process test lint typecheck unit bench chaos lock clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,14 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-# The main job on the embedded default: start object store, Redis, worker, intake and Flower on
-# this machine, drop seeds/ into the inbox, wait for every document, print a summary, stop.
+# Debian's docker-compose (v1) validates docker-compose.yml without a Docker engine (tests/unit/test_compose.py).
+tools:
+	@command -v docker-compose >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; \
+	  else echo "install Debian's docker-compose (apt-get install docker-compose)"; exit 1; fi; }
+
+# The main job on the embedded default: start object store, broker, catalog, worker, intake and
+# Flower on this machine, drop seeds/ into the inbox, wait for every document, print a summary, stop.
 demo: setup
 	$(BIN)/docpipe up --demo seeds --out out
 
@@ -26,15 +32,15 @@ process: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check pipeline schemas
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy
 
-# Everything CI runs: lint, types, import layers, and every test (integration included:
-# it uses the Redis and RabbitMQ of the machine and starts its own SeaweedFS).
-test: lint typecheck
+# Everything CI runs: lint, types, import layers, and every test (integration included: the
+# machine's PostgreSQL and RabbitMQ, a SeaweedFS and a Valkey the fixtures start, the short chaos run).
+test: lint typecheck tools
 	$(BIN)/pytest
 
 unit: setup
@@ -43,6 +49,19 @@ unit: setup
 bench: setup
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_e2e.py
+	$(BIN)/python bench/bench_e2e.py --broker rabbitmq
+
+chaos: setup
+	$(BIN)/python bench/chaos.py
+
+# The image's lock file: every runtime dependency, pinned (the Dockerfile installs it in its own layer).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet .
+	{ echo "# The image's lock: every runtime dependency of docpipe (no extras), pinned. Regenerate with"; \
+	  echo "# \`make lock\` after changing the dependencies in pyproject.toml."; \
+	  .lock-venv/bin/pip freeze --exclude docpipe; } > constraints.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache .hypothesis

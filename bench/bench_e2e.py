@@ -9,16 +9,22 @@ through the S3 API, and measures with a consumer bound to the ``docpipe.events``
   both for a burst (all N at once, as fast as the uploader threads go) and idle (one at a time);
 - worker peak RSS (``VmHWM``) of the worker's main process and of each pool process;
 - CPU per document during the burst, by part: worker main process, worker pool, SeaweedFS, Redis,
-  and this process's intake threads, event consumer and uploader (the benchmark's own share).
+  and this process's intake threads, event consumer and uploader (the benchmark's own share);
+- the ceiling: a Celery no-op task (``bench/noop_tasks.py``, docpipe's worker settings, the same
+  broker and concurrency) drained from a full queue in the same run; throughput is also given as
+  a ratio to it.
+
+``--broker redis`` (default: the embedded stack's Valkey) or ``--broker rabbitmq`` (a vhost of its
+own on the RabbitMQ at ``--amqp``, made with ``rabbitmqctl`` and deleted afterwards).
 
 Nothing enqueues by hand: the stack's intake (SeaweedFS metadata subscriber, or MinIO's webhook)
 has to notice each upload, as in production. Without ``--endpoint`` the embedded stack of
 ``docpipe up`` is started here (data in a temporary folder) and stopped afterwards.
 
     .venv/bin/python bench/bench_e2e.py                      # 2,000 docs on the embedded stack
-    .venv/bin/python bench/bench_e2e.py --docs 200 --idle 20 --concurrency 2
+    .venv/bin/python bench/bench_e2e.py --docs 200 --idle 20 --concurrency 2 --broker rabbitmq
     .venv/bin/python bench/bench_e2e.py --endpoint 127.0.0.1:9000 --access-key K --secret-key S \\
-        --redis-url redis://127.0.0.1:6379/0 --worker-pid 1234   # a running stack
+        --broker-url redis://127.0.0.1:6379/0 --worker-pid 1234   # a running stack
 """
 
 from __future__ import annotations
@@ -43,23 +49,35 @@ sys.path.insert(0, str(ROOT))
 
 from kombu.connection import Connection  # noqa: E402
 from kombu.entity import Exchange, Queue  # noqa: E402
+from pydantic import SecretStr  # noqa: E402
 
 from workers.devstack.stack import Stack, StackOptions  # noqa: E402
+from workers.events.cloudevent import register_serializer  # noqa: E402
 from workers.settings import Settings, StorageSettings  # noqa: E402
 from workers.storage.s3 import S3ObjectStore  # noqa: E402
 
 SEEDS = [path.read_bytes() for path in sorted((ROOT / "seeds").glob("*.txt"))]
-#: The benchmark's own Redis database, flushed before and after a run (other URLs are never flushed).
-BENCH_REDIS_URL = "redis://127.0.0.1:6379/10"
+#: Where nothing answers: the embedded stack starts its own Valkey (and PostgreSQL) for the run.
+NOWHERE = "redis://127.0.0.1:1/0"
 
 
-def flush_bench_db(url: str) -> None:
-    if url != BENCH_REDIS_URL:
-        return
-    from redis import Redis
+@contextlib.contextmanager
+def rabbitmq_vhost(base: str) -> Any:
+    """A vhost of the benchmark's own on the RabbitMQ at ``base`` (``amqp://user:pw@host:port``)."""
+    import subprocess
 
-    with contextlib.suppress(Exception):  # not running: the embedded stack starts its own Valkey instead
-        Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    vhost = f"docpipe-bench-{uuid.uuid4().hex[:8]}"
+    user = base.split("//")[1].split(":", maxsplit=1)[0]
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True, capture_output=True)
+    try:
+        subprocess.run(
+            ["rabbitmqctl", "-q", "set_permissions", "-p", vhost, user, ".*", ".*", ".*"],
+            check=True,
+            capture_output=True,
+        )
+        yield f"{base.rstrip('/')}/{vhost}"
+    finally:
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=False, capture_output=True)
 
 
 class EventCollector:
@@ -87,14 +105,18 @@ class EventCollector:
 
     def _on_message(self, body: Any, message: Any) -> None:
         now = time.time()
-        event = json.loads(body) if isinstance(body, str | bytes) else body
+        raw = message.body
+        event = json.loads(raw) if isinstance(raw, str | bytes) else body
         with self.changed:
             self.arrived.setdefault(event.get("subject", ""), (now, event.get("type", "").rsplit(".", 1)[-1]))
             self.changed.notify_all()
         message.ack()
 
     def _run(self) -> None:
-        with self.connection.Consumer([self.queue], callbacks=[self._on_message], accept=["json"]):
+        register_serializer()
+        with self.connection.Consumer(
+            [self.queue], callbacks=[self._on_message], accept=["json", "application/cloudevents+json"]
+        ):
             self._ready.set()
             while not self._stop.is_set():
                 try:
@@ -215,7 +237,7 @@ class CpuMeter:
         meter = cls(
             worker_pid,
             stack.seaweed.pid if stack is not None else weed_pid,
-            redis_pid(settings.redis_url),
+            redis_pid(settings.broker),
             list(stack.intake._threads) if stack is not None else [],
             collector._thread,
         )
@@ -260,29 +282,106 @@ def upload_all(store: Any, bucket: str, docs: dict[str, bytes], threads: int) ->
 
 
 def hinted_by(settings: Settings, bucket: str, uploaded: dict[str, tuple[float, str]]) -> dict[str, int]:
-    """How many uploads each intake path enqueued (from the ledger's ``source``)."""
-    from workers.catalog.ledger_old import ObjectRef
+    """How many uploads each intake path enqueued (the catalog's ``uploads.source``)."""
+    from workers.catalog.catalog import ObjectRef, catalog_from_settings
 
-    from workers.processing.deps import make_ledger
-
-    ledger, counts = make_ledger(settings), dict[str, int]()
-    for key, (_, etag) in uploaded.items():
-        source = ledger.object_record(ObjectRef(bucket, key, etag)).get("source", "?")
-        counts[source] = counts.get(source, 0) + 1
+    catalog, counts = catalog_from_settings(settings, pool_size=1), dict[str, int]()
+    try:
+        for key, (_, etag) in uploaded.items():
+            source = str(catalog.upload(ObjectRef(bucket, key, etag)).get("source", "?"))
+            counts[source] = counts.get(source, 0) + 1
+    finally:
+        catalog.close()
     return counts
 
 
+def noop_ceiling(broker: str, concurrency: int, tasks: int, logs: Path) -> float:
+    """Tasks/s of two pool processes draining ``tasks`` no-op tasks from a full queue."""
+    import subprocess
+
+    from kombu import Connection
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    os.environ["BENCH_BROKER_URL"] = broker
+    import noop_tasks
+
+    app = noop_tasks.app
+    app.conf.broker_url = broker
+    name = f"noop-{uuid.uuid4().hex[:6]}@localhost"
+    env = {**os.environ, "BENCH_BROKER_URL": broker, "PYTHONPATH": str(ROOT / "bench")}
+    idle = f"bench.idle.{uuid.uuid4().hex[:6]}"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "noop_tasks",
+            "worker",
+            "-c",
+            str(concurrency),
+            "-n",
+            name,
+            "-Q",
+            idle,
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT / "bench",
+        env=env,
+        stdout=(logs / "noop-worker.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=0.5):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise RuntimeError("no-op worker did not start")
+        with Connection(broker) as conn:
+            app.amqp.queues[noop_tasks.QUEUE](conn.default_channel).declare()
+        with app.producer_or_acquire() as producer:
+            for _ in range(tasks):
+                noop_tasks.noop.apply_async(producer=producer)
+        with Connection(broker) as conn:
+            queue = app.amqp.queues[noop_tasks.QUEUE](conn.default_channel)
+            began = time.monotonic()
+            app.control.add_consumer(noop_tasks.QUEUE, destination=[name], reply=True, timeout=5)
+            while queue.queue_declare().message_count > 0:
+                time.sleep(0.01)
+            return round(tasks / (time.monotonic() - began), 1)
+    finally:
+        worker.terminate()
+        worker.wait(20)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    with contextlib.ExitStack() as resources:
+        broker = args.broker_url
+        if args.broker == "rabbitmq" and not args.endpoint:
+            broker = resources.enter_context(rabbitmq_vhost(args.amqp))
+        return _run(args, broker)
+
+
+def _run(args: argparse.Namespace, broker: str) -> dict[str, Any]:  # noqa: PLR0915 - one measured run, in order
     stack: Stack | None = None
     data_dir: Path | None = None
-    flush_bench_db(args.redis_url)
     if args.endpoint:
-        storage = StorageSettings(endpoint=args.endpoint, access_key=args.access_key, secret_key=args.secret_key)
-        settings = Settings(redis_url=args.redis_url, storage=storage)
+        storage = StorageSettings(
+            endpoint=args.endpoint, access_key=args.access_key, secret_key=SecretStr(args.secret_key)
+        )
+        settings = Settings(broker_url=SecretStr(broker), catalog={"url": SecretStr(args.catalog_url)}, storage=storage)
         worker_pid = args.worker_pid
     else:
         data_dir = Path(tempfile.mkdtemp(prefix="docpipe-bench-"))
-        base = Settings(data_dir=data_dir, redis_url=args.redis_url, intake={"drop_dir": data_dir / "drop"})
+        data_dir.chmod(0o711)  # the embedded PostgreSQL runs as an unprivileged user under root
+        base = Settings(
+            data_dir=data_dir,
+            broker_url=SecretStr(broker),
+            intake={"drop_dir": data_dir / "drop"},
+            catalog={"url": SecretStr(args.catalog_url)},
+        )
         stack = Stack(base, StackOptions(flower=args.flower, concurrency=args.concurrency))
         began = time.monotonic()
         stack.start()
@@ -294,7 +393,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     store = S3ObjectStore.from_settings(settings.storage)
     bucket = settings.storage.inbox_bucket
     store.ensure_bucket(bucket)
-    collector = EventCollector(settings.effective_publish_url, settings.publish.exchange)
+    collector = EventCollector(settings.publish_url, settings.publish.exchange)
     collector.start()
     run_id = uuid.uuid4().hex[:8]
     try:
@@ -312,32 +411,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         upload_seconds = time.time() - first
         complete = collector.wait_for(set(docs), args.timeout)
         cpu = meter.per_doc_ms(args.docs)
+        logs = (data_dir or Path(tempfile.gettempdir())) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        concurrency = args.concurrency or settings.worker.concurrency
+        ceiling = noop_ceiling(settings.broker, concurrency, args.noop_tasks, logs) if args.noop_tasks else 0.0
         arrived = {k: collector.arrived[k] for k in docs if k in collector.arrived}
         last = max((t for t, _ in arrived.values()), default=time.time())
         latencies = [(arrived[k][0] - uploaded[k][0]) * 1000 for k in arrived]
         outcomes: dict[str, int] = {}
         for _, outcome in arrived.values():
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        throughput = round(len(arrived) / (last - first), 1) if arrived else 0.0
         return {
+            "broker": args.broker,
             "docs": args.docs,
             "complete": complete,
             "events": len(arrived),
             "outcomes": outcomes,
             "enqueued_by": hinted_by(settings, bucket, uploaded),
             "upload_docs_per_s": round(args.docs / upload_seconds, 1),
-            "throughput_docs_per_s": round(len(arrived) / (last - first), 1) if arrived else 0.0,
+            "throughput_docs_per_s": throughput,
+            "noop_ceiling_tasks_per_s": ceiling,
+            "ratio_to_noop": round(throughput / ceiling, 3) if ceiling else None,
             "throughput_first_99pct_docs_per_s": rate_of_first(arrived, first, 0.99),
             "burst_latency_ms": {k: round(v, 1) for k, v in percentiles(latencies).items()},
             "idle_latency_ms": {k: round(v, 1) for k, v in percentiles(idle).items()},
             "cpu_ms_per_doc": cpu,
             "worker_peak_rss_mib": {k: round(v, 1) for k, v in sorted(peak_rss_mib(worker_pid).items())},
-            "concurrency": args.concurrency or settings.worker.concurrency,
+            "concurrency": concurrency,
         }
     finally:
         collector.stop()
         if stack is not None:
             stack.stop()
-        flush_bench_db(args.redis_url)
         if data_dir is not None:
             shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -350,11 +456,23 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=None, help="worker processes (embedded stack)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the events")
     parser.add_argument("--flower", action="store_true", help="also start Flower (it costs throughput)")
+    parser.add_argument("--broker", choices=["redis", "rabbitmq"], default="redis")
     parser.add_argument(
-        "--redis-url",
-        default=BENCH_REDIS_URL,
-        help="used when it answers, else the embedded stack starts Valkey (default: db 10, flushed before and after)",
+        "--broker-url",
+        default=NOWHERE,
+        help="Redis broker; used when it answers, else the embedded stack starts Valkey (default)",
     )
+    parser.add_argument(
+        "--amqp",
+        default="amqp://guest:guest@127.0.0.1:5672",
+        help="RabbitMQ for --broker rabbitmq (a vhost is made on it)",
+    )
+    parser.add_argument(
+        "--catalog-url",
+        default="postgresql://postgres@127.0.0.1:1/docpipe",
+        help="PostgreSQL; used when it answers, else an embedded one is started (default)",
+    )
+    parser.add_argument("--noop-tasks", type=int, default=5000, help="no-op tasks for the ceiling (0: skip)")
     parser.add_argument("--endpoint", help="S3 host:port of a running stack (then nothing is started)")
     parser.add_argument("--access-key", default="docpipe")
     parser.add_argument("--secret-key", default="docpipe-secret")
@@ -370,6 +488,10 @@ def main() -> None:
         f"{'' if result['complete'] else '  (TIMED OUT)'}"
     )
     print(f"enqueued by    {result['enqueued_by']}")
+    print(
+        f"broker         {result['broker']}; no-op ceiling {result['noop_ceiling_tasks_per_s']} tasks/s; "
+        f"throughput / ceiling = {result['ratio_to_noop']}"
+    )
     print(f"upload rate    {result['upload_docs_per_s']} docs/s")
     print(
         f"throughput     {result['throughput_docs_per_s']} docs/s (first upload -> last event), "

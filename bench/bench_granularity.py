@@ -36,15 +36,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from celery import chain  # noqa: E402
+from pydantic import SecretStr  # noqa: E402
 
 from schemas.events import CloudEvent  # noqa: E402
-from workers.broker.app import PROCESS_QUEUE, create_app  # noqa: E402
+from workers.broker.app import create_app  # noqa: E402
+from workers.names import PROCESS_QUEUE  # noqa: E402
 from workers.settings import Settings, StorageSettings  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 BUCKET = "bench-granularity"
 DONE = "bench:done"
-settings = Settings(redis_url=REDIS_URL, storage=StorageSettings(endpoint=os.environ.get("BENCH_S3_ENDPOINT", "-")))
+CATALOG_URL = os.environ.get("BENCH_CATALOG_URL", "postgresql://postgres@127.0.0.1:5432/docpipe_bench")
+settings = Settings(
+    broker_url=SecretStr(REDIS_URL),
+    catalog={"url": SecretStr(CATALOG_URL)},
+    storage=StorageSettings(endpoint=os.environ.get("BENCH_S3_ENDPOINT", "-")),
+)
 app = create_app(settings)  # also runs the real ``docpipe.process`` (variant ``real``)
 app.conf.task_create_missing_queues = True
 PUBLISH_QUEUE = "bench.publish"
@@ -221,8 +228,13 @@ def run_real(docs: int, idle: int) -> dict[str, float]:
     from kombu import Connection, Exchange, Queue
 
     from schemas.events import ObjectEvent
-    from workers.processing.task import enqueue
+    from workers.catalog.migrate import ensure_database, migrate
+    from workers.intake.enqueue import Enqueuer
     from workers.storage.s3 import S3ObjectStore
+
+    ensure_database(CATALOG_URL)
+    migrate(CATALOG_URL)
+    enqueue = Enqueuer.from_settings(settings)
 
     store = S3ObjectStore(os.environ["BENCH_S3_ENDPOINT"])
     inbox = settings.storage.inbox_bucket
@@ -242,18 +254,18 @@ def run_real(docs: int, idle: int) -> dict[str, float]:
         def wait() -> tuple[str, float]:
             message = queue.get(timeout=120)
             message.ack()
-            return message.payload["subject"], time.time()
+            return json.loads(message.body)["subject"], time.time()
 
         lat = []
         for event in events[:idle]:
             sent[event.key] = time.time()
-            enqueue(event, app)
+            enqueue(event)
             key, t1 = wait()
             lat.append((t1 - sent[key]) * 1000)
         start = time.time()
         for event in events[idle:]:
             sent[event.key] = time.time()
-            enqueue(event, app)
+            enqueue(event)
         done = [wait() for _ in range(docs)]
         queue.close()
     burst = sorted((t1 - sent[key]) * 1000 for key, t1 in done)

@@ -428,7 +428,7 @@ def catalog_from_settings(settings: Any, *, worker: str = "", pool_size: int | N
         settings.catalog_url,
         pool_size=pool_size or settings.catalog.pool_size,
         connect_timeout=settings.catalog.connect_timeout,
-        stale_seconds=max(600.0, 2.0 * w.visibility_timeout),
+        stale_seconds=max(60.0, 2.0 * w.visibility_timeout),
         retry_dead_letter_seconds=float(w.dead_letter_ttl),
         claim_seconds=float(w.task_time_limit + 60),
         worker=worker,
