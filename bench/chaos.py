@@ -370,7 +370,9 @@ def run(args: argparse.Namespace) -> list[Figures]:
         stop_killing = threading.Event()
 
         def kill_pool() -> None:
-            while not stop_killing.wait(1.5):
+            for _ in range(max(5, n // 15)):  # as many kills as the fault scenarios' documents / 15
+                if stop_killing.wait(1.5):
+                    return
                 pids = rig.pool_pids()
                 if pids:
                     with contextlib.suppress(ProcessLookupError):
