@@ -208,7 +208,8 @@ def redis_pid(url: str) -> int | None:
 
 class CpuMeter:
     """CPU of the parts of the stack from ``start()`` to ``per_doc_ms()``: the worker (main process
-    and pool), SeaweedFS, Redis (the whole server: other users of it count too), and this process
+    and pool), SeaweedFS, Redis (the whole server: other users of it count too), the embedded
+    PostgreSQL (postmaster and backends), and this process
     split into the intake's threads, the event consumer's thread and the rest (the uploader threads,
     the main thread, gRPC's own threads)."""
 
@@ -219,8 +220,9 @@ class CpuMeter:
         redis: int | None,
         intake_threads: list[threading.Thread],
         consumer: threading.Thread,
+        postgres: int | None = None,
     ) -> None:
-        self.worker_pid, self.weed_pid, self.redis_pid = worker_pid, weed_pid, redis
+        self.worker_pid, self.weed_pid, self.redis_pid, self.pg_pid = worker_pid, weed_pid, redis, postgres
         self.intake_threads, self.consumer = intake_threads, consumer
         self.before: dict[str, float] = {}
 
@@ -240,6 +242,7 @@ class CpuMeter:
             redis_pid(settings.broker),
             list(stack.intake._threads) if stack is not None else [],
             collector._thread,
+            stack.postgres.pid if stack is not None and stack.postgres is not None else None,
         )
         meter.start()
         return meter
@@ -252,6 +255,7 @@ class CpuMeter:
             "worker pool": sum(cpu_seconds(p) for p in tree[1:]),
             "seaweedfs": cpu_seconds(self.weed_pid) if self.weed_pid else 0.0,
             "redis": cpu_seconds(self.redis_pid) if self.redis_pid else 0.0,
+            "postgres": sum(cpu_seconds(p) for p in process_tree(self.pg_pid)) if self.pg_pid else 0.0,
             "intake": sum(cpu_seconds(me, t.native_id) for t in self.intake_threads if t.native_id),
             "consumer": cpu_seconds(me, self.consumer.native_id) if self.consumer.native_id else 0.0,
         }

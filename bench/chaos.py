@@ -140,6 +140,8 @@ class Rig:
         self.worker: ManagedProcess | None = None
         self.killed_by_us = 0
         self.crashes = 0
+        #: Set while this rig kills and restarts the worker itself (its exit is no crash).
+        self.restarting = threading.Event()
         self.intake: Any = None
 
     def start(self) -> None:
@@ -189,7 +191,7 @@ class Rig:
 
     def check_worker(self) -> None:
         """A worker main process that died without us: a crash (counted), replaced."""
-        if self.worker is not None and self.worker.exit_code is not None:
+        if not self.restarting.is_set() and self.worker is not None and self.worker.exit_code is not None:
             self.crashes += 1
             self.start_worker()
 
@@ -381,10 +383,12 @@ def run(args: argparse.Namespace) -> list[Figures]:
 
         def kill_main() -> None:
             time.sleep(1.0)
+            rig.restarting.set()
             rig.kill_worker()
             killed = time.monotonic()
             time.sleep(1.0)
             rig.start_worker()
+            rig.restarting.clear()
             results_notes["kill_main_restart_s"] = round(time.monotonic() - killed, 1)
 
         results_notes: dict[str, Any] = {}

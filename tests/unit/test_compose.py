@@ -17,8 +17,13 @@ from workers.settings import Settings
 
 COMPOSE = ROOT / "docker-compose.yml"
 #: What a user puts in .env (the file refuses to start without them).
-REQUIRED = {"RABBITMQ_PASSWORD": "rabbit-pw", "POSTGRES_PASSWORD": "pg-pw", "DOCPIPE_STORAGE__SECRET_KEY": "s3-pw",
-            "DOCPIPE_WEB__WEBHOOK_TOKEN": "hook", "DOCPIPE_FLOWER__BASIC_AUTH": "ops:flower-pw"}
+REQUIRED = {
+    "RABBITMQ_PASSWORD": "rabbit-pw",
+    "POSTGRES_PASSWORD": "pg-pw",
+    "DOCPIPE_STORAGE__SECRET_KEY": "s3-pw",
+    "DOCPIPE_WEB__WEBHOOK_TOKEN": "hook",
+    "DOCPIPE_FLOWER__BASIC_AUTH": "ops:flower-pw",
+}
 APP_SERVICES = ("worker", "intake", "flower", "migrate")
 
 
@@ -26,8 +31,13 @@ def compose(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     binary = shutil.which("docker-compose")
     assert binary, "docker-compose (Debian's package) is needed; .ci/run installs it"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DOCPIPE_", "RABBITMQ_", "POSTGRES_"))}
-    return subprocess.run([binary, "-f", str(COMPOSE), "--project-directory", str(ROOT), *args],
-                          env=clean | (env or {}), capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [binary, "-f", str(COMPOSE), "--project-directory", str(ROOT), *args],
+        env=clean | (env or {}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module", name="config")

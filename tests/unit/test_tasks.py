@@ -300,6 +300,25 @@ class TestFailures:
         assert handle(deps, payload, task_id="t1") == "in_flight"
         assert handle(deps, payload, task_id="other-task") == "published"
 
+    def test_redelivery_after_a_dead_worker_does_not_rewrite_the_output(self, deps: Deps, catalog_url: str) -> None:
+        """A worker killed between the output's PUT and its record: the redelivered task finds the
+        output in the store and does not write it again; the dead attempt is closed as interrupted."""
+        data = seed()
+        doc_id = hashlib.sha256(data).hexdigest()
+        payload = upload(deps, "a/res.txt", data)
+        first = deps.catalog.begin(ref(payload), "t1")  # the attempt of the worker that died
+        out = deps.settings.storage.processed_bucket
+        deps.store.ensure_bucket(out)
+        meta = {"doc-id": doc_id, "pipeline-version": PIPELINE_VERSION}
+        deps.store.put_bytes(out, f"{doc_id}/document.json", b"{}", "application/json", meta)
+        puts = len([c for c in deps.store.calls if c[:2] == ("put_bytes", out)])
+        assert handle(deps, payload, task_id="t1") == "published"
+        assert len([c for c in deps.store.calls if c[:2] == ("put_bytes", out)]) == puts
+        attempts = catalog_rows(
+            catalog_url, "SELECT number, outcome FROM attempts WHERE upload_id = %s ORDER BY number", (first.upload_id,)
+        )
+        assert [(a["number"], a["outcome"]) for a in attempts] == [(1, "interrupted"), (2, "processed")]
+
     def test_every_outcome_drops_its_claim(self, deps: Deps) -> None:
         """Published, duplicate and failed uploads hold no claim afterwards."""
         data = seed()

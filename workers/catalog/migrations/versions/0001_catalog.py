@@ -209,6 +209,9 @@ BEGIN
                        claim_until = now() + make_interval(secs => claim_s),
                        attempts = x.attempts + 1, started_at = now(), updated_at = now()
     WHERE x.upload_id = u.upload_id RETURNING x.attempts INTO attempts;
+    -- an attempt still open belongs to a worker that died (or a hard time limit): close it as such
+    UPDATE attempts AS a SET finished_at = now(), outcome = 'interrupted'
+    WHERE a.upload_id = u.upload_id AND a.finished_at IS NULL;
     INSERT INTO attempts AS a (upload_id, number, task_id, worker) VALUES (u.upload_id, attempts, p_task, p_worker);
     status := 'started'; state := 'processing';
 END $$;
@@ -280,7 +283,8 @@ BEGIN
         WHERE doc_id = d AND owner_upload = p_upload;
     END IF;
     UPDATE attempts SET finished_at = now(), outcome = p_outcome, timings = timings || p_timings
-    WHERE upload_id = p_upload AND task_id = p_task AND finished_at IS NULL;
+    WHERE attempt_id = (SELECT max(attempt_id) FROM attempts WHERE upload_id = p_upload AND task_id = p_task
+                        AND finished_at IS NULL);
 END $$;
 """
 
