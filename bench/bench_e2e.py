@@ -213,7 +213,7 @@ class CpuMeter:
     split into the intake's threads, the event consumer's thread and the rest (the uploader threads,
     the main thread, gRPC's own threads)."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - the pids, by position as sampled
         self,
         worker_pid: int | None,
         weed_pid: int | None,

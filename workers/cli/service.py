@@ -200,8 +200,17 @@ def flower(extra: tuple[str, ...]) -> None:
     if ":" not in auth:
         raise click.ClickException("set DOCPIPE_FLOWER__BASIC_AUTH=user:password: Flower never runs without auth")
     env = {k: v for k, v in os.environ.items() if k != "FLOWER_UNAUTHENTICATED_API"} | {"FLOWER_BASIC_AUTH": auth}
-    command = [sys.executable, "-m", "celery", "-A", "workers", "flower", f"--address={settings.host}",
-               f"--port={settings.port}", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers",
+        "flower",
+        f"--address={settings.host}",
+        f"--port={settings.port}",
+        *extra,
+    ]
     os.execve(sys.executable, command, env)
 
 
