@@ -457,7 +457,7 @@ def run(args: argparse.Namespace) -> list[Figures]:  # noqa: PLR0915 - the scena
                         rig.killed_by_us += 1
 
         def kill_main() -> None:
-            time.sleep(1.0)
+            time.sleep(0.5)
             rig.restarting.set()
             rig.kill_worker()
             killed = time.monotonic()
@@ -471,9 +471,9 @@ def run(args: argparse.Namespace) -> list[Figures]:  # noqa: PLR0915 - the scena
             "burst": (good_docs("burst/", args.burst), None),
             "kill-pool": (good_docs("kill-pool/", n), kill_pool),
             "kill-main": (good_docs("kill-main/", n), kill_main),
-            "broker-restart": (good_docs("broker-restart/", n), lambda: (time.sleep(1), rig.restart_broker(3))),
-            "catalog-restart": (good_docs("catalog-restart/", n), lambda: (time.sleep(1), rig.restart_catalog(5))),
-            "store-outage": (good_docs("store-outage/", n), lambda: (time.sleep(2), rig.store_outage(args.outage))),
+            "broker-restart": (good_docs("broker-restart/", n), lambda: (time.sleep(0.3), rig.restart_broker(3))),
+            "catalog-restart": (good_docs("catalog-restart/", n), lambda: (time.sleep(0.3), rig.restart_catalog(5))),
+            "store-outage": (good_docs("store-outage/", n), lambda: (time.sleep(0.3), rig.store_outage(args.outage))),
         }
         for name in wanted:
             if name in plans:

@@ -42,8 +42,9 @@ log = logging.getLogger(__name__)
 
 #: Seconds between saves while only skipped events (directories, other noise) arrive.
 DEFAULT_CHECKPOINT_INTERVAL = 1.0
-#: Reconnect backoff: first wait and cap, in seconds (doubling in between).
-DEFAULT_BACKOFF = (0.5, 30.0)
+#: Reconnect backoff: first wait and cap, in seconds (doubling in between; a reconnect is cheap, and a
+#: filer back from an outage should be followed again within seconds, before the reconciler's next pass).
+DEFAULT_BACKOFF = (0.5, 5.0)
 #: gRPC codes after which the subscriber reconnects instead of raising.
 RETRYABLE_CODES = frozenset(
     {
