@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from pipeline._data.t2s import T2S
 from pipeline.errors import EmptyDocumentError, UndecodableDocumentError, UnsupportedDocumentError
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -29,8 +28,6 @@ class SourceText:
     text: str
     media_type: str
     encoding: str | None
-    #: ``text`` converted to simplified characters (same length), when the input was traditional.
-    simplified: str | None = None
 
 
 def read(data: bytes, name: str) -> SourceText:
@@ -39,12 +36,12 @@ def read(data: bytes, name: str) -> SourceText:
         raise EmptyDocumentError(f"{name}: the file is empty", stage="read", document=name)
     lower = name.lower()
     if data[:4] == b"%PDF" or lower.endswith(".pdf"):
-        return _with_script(SourceText(_pdf_text(data, name), "application/pdf", None))
+        return SourceText(_pdf_text(data, name), "application/pdf", None)
     if data[:2] == b"PK" or lower.endswith(".docx"):
-        return _with_script(SourceText(_docx_text(data, name), _DOCX, None))
+        return SourceText(_docx_text(data, name), _DOCX, None)
     text, encoding = decode_text(data, name)
     media = "text/markdown" if lower.endswith((".md", ".markdown")) else "text/plain"
-    return _with_script(SourceText(text, media, encoding))
+    return SourceText(text, media, encoding)
 
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -88,14 +85,6 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 _CONTROL_CHARS = re.compile("[" + "".join(f"\\x{c:02x}" for c in sorted(_BINARY_CONTROLS)) + "]")
 _CONTROL_BYTES = re.compile(_CONTROL_CHARS.pattern.encode())
-_HAN = re.compile("[\u4e00-\u9fff]")
-#: Deletes traditional-only characters: what is left tells how many there were.
-_DROP_TRADITIONAL = dict.fromkeys(T2S)
-#: Traditional-only characters, in two classes: a class of BMP characters only is searched fast.
-_TRADITIONAL_BMP = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(T2S) if c <= 0xFFFF) + "]")
-_TRADITIONAL_ASTRAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(T2S) if c > 0xFFFF) + "]")
-
-
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     return b"\x00" in sample or len(_CONTROL_BYTES.findall(sample)) > len(sample) // 100
@@ -140,26 +129,3 @@ def _pdf_text(data: bytes, name: str) -> str:
             f"{name}: the PDF has no text layer (scanned images are not read)", stage="read", document=name
         )
     return text
-
-
-def _with_script(source: SourceText) -> SourceText:
-    """Add a simplified-character view when the text is written in traditional characters."""
-    sample = source.text[:20000]
-    if not _has_traditional(sample):  # the usual case: nothing to count
-        return source
-    han = len(_HAN.findall(sample))
-    if han < 20:
-        return source
-    traditional = len(sample) - len(sample.translate(_DROP_TRADITIONAL))
-    if traditional / han < 0.05:
-        return source
-    return SourceText(source.text, source.media_type, source.encoding, source.text.translate(T2S))
-
-
-def _has_traditional(text: str) -> bool:
-    """Whether ``text`` has a traditional-only character."""
-    if _TRADITIONAL_BMP.search(text) is not None:
-        return True
-    # characters beyond the BMP take four bytes in UTF-16: a cheaper test than searching for them
-    has_astral = len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
-    return has_astral and _TRADITIONAL_ASTRAL.search(text) is not None

@@ -1,16 +1,26 @@
-"""Composition of the stages: ``process(bytes, name) -> ProcessedDocument``."""
+"""Composition of the stages: ``process(bytes, name) -> ProcessedDocument``.
+
+read -> detect the language (it picks the profile) -> clean -> segment -> extract -> the
+segments back in the script they were printed in -> one validation of the published document.
+The stages hand each other ``schemas`` models built without re-validation (the stages made
+them); the output is validated once, here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from pipeline.clean import clean
 from pipeline.extract import extract
+from pipeline.language import detect
+from pipeline.profiles import profile_for
 from pipeline.read import read
+from pipeline.script import restore, restored_text
 from pipeline.segment import segment
 from pipeline.version import PIPELINE_VERSION
-from schemas import ProcessedDocument, ProcessingWarning, Provenance
+from schemas import ProcessedDocument
 
 
 def process(data: bytes, name: str, *, on_stage: Callable[[str], None] | None = None) -> ProcessedDocument:
@@ -23,39 +33,63 @@ def process(data: bytes, name: str, *, on_stage: Callable[[str], None] | None = 
     digest = hashlib.sha256(data).hexdigest()
     source = read(data, name)
     mark("read")
-    text = source.simplified if source.simplified is not None else source.text
-    cleaned = clean(text)
+    profile = profile_for(detect(source.text))
+    view = profile.processing_script(source.text)
+    text = view if view is not None else source.text
+    cleaned = clean(text, profile)
     mark("cleaned")
-    segmented = segment(cleaned)
+    segmented = segment(cleaned, profile, name=name)
     mark("segmented")
-    entities = extract(segmented)
+    entities = extract(segmented, profile)
     mark("extracted")
-    warnings = list(segmented.warnings)
-    if source.simplified is not None:
-        warnings.insert(
-            0,
-            ProcessingWarning(
-                code="traditional_script", message="traditional characters converted to simplified for processing"
-            ),
-        )
-    provenance = Provenance(
-        source_name=name,
-        sha256=digest,
-        size=len(data),
-        media_type=source.media_type,
-        encoding=source.encoding,
-        pipeline_version=PIPELINE_VERSION,
-        characters=len(source.text),
-        converted_from_traditional=source.simplified is not None,
+    segments = [s.model_dump() for s in segmented.segments]
+    meta = segmented.meta.model_dump()
+    warnings = [w.model_dump() for w in segmented.warnings]
+    if view is not None:
+        _restore_script(segments, meta, entities, source.text, view)
+        warnings.insert(0, {"code": "traditional_script", "message": "traditional characters read through a simplified view"})
+    provenance = {
+        "source_name": name,
+        "sha256": digest,
+        "size": len(data),
+        "media_type": source.media_type,
+        "encoding": source.encoding,
+        "pipeline_version": PIPELINE_VERSION,
+        "characters": len(source.text),
+        "converted_from_traditional": view is not None,
+    }
+    return ProcessedDocument.model_validate(
+        {
+            "doc_id": digest,
+            "meta": meta,
+            "segments": segments,
+            "entities": entities,
+            "provenance": provenance,
+            "warnings": warnings,
+        }
     )
-    return ProcessedDocument(
-        doc_id=digest,
-        meta=segmented.meta,
-        segments=segmented.segments,
-        entities=entities,
-        provenance=provenance,
-        warnings=warnings,
-    )
+
+
+def _restore_script(
+    segments: list[dict[str, Any]], meta: dict[str, Any], entities: list[dict[str, Any]], original: str, view: str
+) -> None:
+    """Segments, title and entity texts in the characters the document was printed in."""
+    title = meta.get("title")
+    for seg in segments:
+        if title and seg["kind"] == "header" and title in seg["text"]:
+            at = seg["text"].index(title)
+            meta["title"] = restored_text(seg["text"], seg["spans"], original, view)[at : at + len(title)]
+            title = None
+    restore(segments, original, view)
+    texts = {seg["id"]: seg["text"] for seg in segments}
+    printed: dict[str, str] = {}
+    for entity in entities:
+        simplified = entity["text"]
+        entity["text"] = texts[entity["segment"]][entity["start"] : entity["end"]]
+        if entity["type"] in ("instrument", "law", "publication") and entity["value"] is not None:
+            if entity["value"] == simplified:
+                printed.setdefault(simplified, entity["text"])
+            entity["value"] = printed.get(entity["value"], entity["value"])
 
 
 def _ignore(_stage: str) -> None:

@@ -1,4 +1,4 @@
-"""Titles in 《》: instruments (treaties, covenants, protocols, charters, declarations, rules),
+"""Chinese titles in 《》: instruments (treaties, covenants, protocols, charters, declarations, rules),
 national laws, and publications (《条约汇编》, 《大会正式记录……》) told apart.
 
 A bare generic title (《宪章》, 《议定书》) refers back to the last instrument of that kind named
