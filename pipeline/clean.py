@@ -39,7 +39,7 @@ _WRAP_MIN_LINES = 12
 
 def clean(text: str, profile: Profile) -> CleanDocument:
     """Clean decoded text into blocks; pure."""
-    lines = split_lines(text, profile.furniture, profile.footnote_lines)
+    lines = split_lines(text, profile.furniture, profile.footnote_lines, profile.closing)
     _clean_text(lines, profile)
     _plain_markers(lines, profile)
     formula = find_formula([line.text if line.kind == "body" else None for line in lines], profile)

@@ -40,8 +40,8 @@ def extract(doc: SegmentedDocument, profile: Profile) -> list[dict[str, Any]]:
     for m in found:
         index = bisect_right(starts, m.start) - 1
         seg_start, seg_text, seg = starts[index], texts[index], segments[index]
-        if m.value == own and m.type in ("resolution", "decision") and seg.id in header:
-            continue
+        if m.value == own and m.type in ("resolution", "decision", "document_symbol") and seg.id in header:
+            continue  # the document's own symbol in its masthead is meta
         local, local_end = m.start - seg_start, min(m.end - seg_start, len(seg_text))
         if local_end <= local:
             continue

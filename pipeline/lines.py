@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pipeline._text import squash, superscript_to_digits
 from pipeline.profile import Rule, first_match
-from pipeline.symbols import SYMBOL
+from pipeline.symbols import SYMBOL, normalize_symbol
 
 _SEPARATOR = re.compile(r"^[_\-‐–—=─━]{5,}$")
 _NUMBER_ALONE = re.compile(r"^\d{1,3}$")
@@ -39,9 +39,12 @@ class Line:
     bold: bool = False
 
 
-def split_lines(text: str, furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> list[Line]:
-    """The non-blank lines of ``text``, classified; page breaks become furniture lines."""
-    state = _State()
+def split_lines(
+    text: str, furniture: tuple[Rule, ...], notes: tuple[Rule, ...], closing: tuple[Rule, ...] = ()
+) -> list[Line]:
+    """The non-blank lines of ``text``, classified; page breaks become furniture lines. After a
+    closing line (``3rd plenary meeting``), a number alone opens the notes as a rule would."""
+    state = _State(closing=closing)
     position = 0
     for physical in text.splitlines(keepends=True):  # form feeds end lines too
         start = position
@@ -55,6 +58,7 @@ def split_lines(text: str, furniture: tuple[Rule, ...], notes: tuple[Rule, ...])
             state.blank = False
         if physical.rstrip("\r\n").endswith("\f"):
             state.page_break(position - 1)
+    state.close_zone()
     return state.lines
 
 
@@ -62,41 +66,59 @@ def split_lines(text: str, furniture: tuple[Rule, ...], notes: tuple[Rule, ...])
 class _State:
     """What the line classifier remembers from one line to the next."""
 
+    closing: tuple[Rule, ...] = ()
     lines: list[Line] = field(default_factory=list)
     blank: bool = False
-    zone: bool = False  # inside a footnote zone (after a separator rule, until the page ends)
-    note_open: bool = False  # the last line was a note that may wrap onto the next
+    zone: list[tuple[str | None, Line]] | None = None  # a footnote zone's lines: (number or None, line)
+    zone_furniture: int | None = None  # how many zone lines came before its first furniture line
+    closed: bool = False  # a closing line was seen
     after_break: int = 0  # lines left that may be a running head
     first_page: list[str] = field(default_factory=list)
     first_page_done: bool = False
 
     def page_break(self, at: int) -> None:
+        self.close_zone()
         self.lines.append(Line("furniture", "\f", at, at + 1))
-        self.zone, self.note_open, self.after_break, self.first_page_done = False, False, _HEAD_LINES, True
+        self.after_break, self.first_page_done = _HEAD_LINES, True
+
+    def close_zone(self) -> None:
+        if self.zone is not None:
+            self.lines.extend(_zone_notes(self.zone, self.zone_furniture))
+            self.zone, self.zone_furniture = None, None
 
     def add(self, line: Line, furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> None:
         raw = line.raw
         if first_match(furniture, raw) is not None:
-            line.kind = "furniture"
-            self.zone, self.note_open, self.after_break = False, False, _HEAD_LINES
+            line.kind = "furniture"  # a page number or job number inside the notes does not end them
+            self.after_break = _HEAD_LINES
+            if self.zone is not None and self.zone_furniture is None:
+                self.zone_furniture = len(self.zone)
         elif self.after_break and _is_running_head(raw, self.first_page):
             line.kind = "furniture"
         elif _SEPARATOR.match(raw):
-            line.kind, self.zone, self.note_open = "separator", True, False
-        elif self.zone and _NUMBER_ALONE.match(raw):
-            line.kind, line.num, line.raw, self.note_open = "note", raw, "", True
+            self.close_zone()
+            line.kind, self.zone = "separator", []
+        elif self.zone is not None:
+            found = first_match(notes, raw)
+            if _NUMBER_ALONE.match(raw):
+                self.zone.append((raw, Line("note", "", line.start, line.end)))
+            elif found is not None:
+                m = found[1]
+                self.zone.append((superscript_to_digits(m.group("n")), Line("note", m.group("text") or "", line.start, line.end)))
+            else:
+                self.zone.append((None, Line("note", raw, line.start, line.end)))
+            return
         elif found := first_match(notes, raw):
             rule, m = found
             line.kind, line.num, line.raw = "note", superscript_to_digits(m.group("n")), m.group("text") or ""
-            line.sure = rule.role == "note" or self.zone
-            self.note_open = self.zone
-        elif self.zone and self.note_open and self.lines and self.lines[-1].kind == "note":
-            previous = self.lines[-1]  # a note wrapped over several lines
-            previous.raw = f"{previous.raw} {raw}".strip()
-            previous.end = line.end
+            line.sure = rule.role == "note"
+        elif _NUMBER_ALONE.match(raw) and self.closed:
+            self.zone = [(raw, Line("note", "", line.start, line.end))]  # notes after the closing
             return
         elif _NUMBER_ALONE.match(raw):
             line.kind = "furniture"  # a page number
+        elif self.closing and (found := first_match(self.closing, raw)) and found[0].role == "meeting":
+            self.closed = True
         if line.kind != "furniture":
             self.after_break = max(self.after_break - 1, 0)
         if not self.first_page_done and line.kind == "body":
@@ -104,10 +126,85 @@ class _State:
         self.lines.append(line)
 
 
+def _zone_notes(zone: list[tuple[str | None, Line]], furniture_at: int | None) -> list[Line]:
+    """The notes of a footnote zone (the foot of a page, after its rule), in order.
+
+    A text layer gives a note's number before its text, alone on a line, or after it, or all the
+    numbers of a page before all their texts. The texts are told apart (a line opens a new text
+    after a number, or after a text that ends as a sentence does); when there are as many texts
+    as numbers, the numbers in order go to the texts in order, leaving out, if that makes the
+    count, text pushed below the page's job number (body words a text layer misplaced); otherwise
+    each number takes the text that follows it. Text that no number takes goes back to the body."""
+    numbers = [num for num, _ in zone if num is not None]
+    for items in (zone, zone[:furniture_at] if furniture_at is not None else None):
+        if items is None or not numbers:
+            continue
+        units = _units(items)
+        if len(units) == len(numbers):
+            for unit, num in zip(units, sorted(numbers, key=_note_order), strict=True):
+                unit.num = num
+            rest = [Line("body", line.raw, line.start, line.end) for num, line in zone[len(items) :] if line.raw]
+            return [*units, *rest]
+    return _sequential(zone)
+
+
+def _units(zone: list[tuple[str | None, Line]]) -> list[Line]:
+    units: list[Line] = []
+    after_number = False
+    for num, line in zone:
+        if num is not None and line.raw:
+            units.append(Line("note", line.raw, line.start, line.end, num=num))
+        elif num is None and units and not after_number and not _ends_sentence(units[-1].raw):
+            _extend(units[-1], line)
+        elif num is None:
+            units.append(Line("note", line.raw, line.start, line.end))
+        after_number = num is not None and not line.raw
+    return units
+
+
+def _sequential(zone: list[tuple[str | None, Line]]) -> list[Line]:
+    """Numbers waiting for a text take the texts that follow, in order (``1``, ``2``, text, text);
+    text no number waits for goes on the note before it, or back to the body."""
+    out: list[Line] = []
+    waiting: list[Line] = []
+    current: Line | None = None
+    for num, line in zone:
+        if num is not None:
+            note = Line("note", line.raw, line.start, line.end, num=num)
+            out.append(note)
+            if line.raw:
+                current = note
+            else:
+                waiting.append(note)
+        elif waiting and (current is None or current.raw == "" or _ends_sentence(current.raw) or current not in waiting):
+            current = waiting.pop(0)
+            _extend(current, line)
+        elif current is not None and not _ends_sentence(current.raw):
+            _extend(current, line)
+        else:
+            out.append(Line("body", line.raw, line.start, line.end))
+    return [line for line in out if line.raw]
+
+
+def _extend(note: Line, line: Line) -> None:
+    note.raw = f"{note.raw} {line.raw}".strip()
+    note.end = max(note.end, line.end)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", ".)", ".”", ".\"", "。"))
+
+
+def _note_order(num: str) -> tuple[int, int]:
+    """Notes marked ``*``, ``**`` come first, then the numbered ones in order."""
+    return (0, len(num)) if num.startswith("*") else (1, int(num) if num.isdigit() else 0)
+
+
 def _is_running_head(raw: str, first_page: list[str]) -> bool:
     """A line repeating the document's symbol, or a title printed on the first page."""
     if SYMBOL.fullmatch(raw):
-        return any(SYMBOL.fullmatch(line) and squash(line) == squash(raw) for line in first_page)
+        own = normalize_symbol(raw)
+        return any(SYMBOL.fullmatch(line) and normalize_symbol(line) == own for line in first_page)
     if not (_HEAD_MIN <= len(raw) <= _HEAD_MAX) or raw[-1:] in ",;:，；：":
         return False
     return squash(raw) in squash(" ".join(first_page[:40]))

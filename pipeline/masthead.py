@@ -11,12 +11,15 @@ a preambular paragraph.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline._text import last_char
 from pipeline.profile import Profile, first_match
 
+#: A line that cannot end there: it stops on a word that wants the next.
+_DANGLING = re.compile(r"\b(?:of|the|and|for|in|to|on|by|with|a|an|its|their|between|from)$")
 #: Shortest text that can be a preambular paragraph standing before the formula.
 _RECITAL_MIN = 12
 
@@ -45,14 +48,17 @@ def read_masthead(texts: list[str], profile: Profile) -> Masthead:
         if previous is not None and _continues(previous, text, profile):
             previous.text = profile.glue(previous.text, text)
             previous.blocks.append(index)
-            if previous.role in ("title", "sponsors"):
-                _set(head.facts, _reread(previous, profile), override=True)
+            if (found := first_match(profile.header, previous.text)) is not None:
+                previous.role = found[0].role
+                _set(head.facts, dict(found[0].sets(found[1])), override=True)
+            elif previous.role == "title":
+                head.facts["title"] = previous.text
             continue
         found = first_match(profile.header, text)
         if found is None:
-            role = "agenda_title" if previous is not None and previous.role == "agenda_item" else None
+            role = _follower(previous, head.facts)
             if role:
-                head.facts.setdefault("agenda_title", text)
+                head.facts.setdefault(role, text)
             head.lines.append(HeaderLine(text, role, [index]))
             continue
         rule, m = found
@@ -60,12 +66,40 @@ def read_masthead(texts: list[str], profile: Profile) -> Masthead:
         _set(head.facts, dict(rule.sets(m)))
     _recitals(head, profile)
     if head.facts.get("doc_type") == "draft_resolution" and "title" not in head.facts:
-        for line in reversed(head.lines):
-            if line.role is None:
-                line.role = "title"
-                head.facts["title"] = line.text
-                break
+        _draft_title(head, profile)
     return head
+
+
+def _draft_title(head: Masthead, profile: Profile) -> None:
+    """A draft's title: the lines left over at the end of the masthead, joined."""
+    run: list[HeaderLine] = []
+    for line in reversed(head.lines):
+        if line.role is not None:
+            break
+        run.insert(0, line)
+    if not run:
+        return
+    title = run[0].text
+    for line in run[1:]:
+        title = profile.glue(title, line.text)
+    first = run[0]
+    first.role, first.text = "title", title
+    for line in run[1:]:
+        first.blocks.extend(line.blocks)
+        head.lines.remove(line)
+    head.facts["title"] = title
+
+
+def _follower(previous: HeaderLine | None, facts: dict[str, Any]) -> str | None:
+    """The role a line takes from the line before it: the title after a number alone (``69/1.``),
+    the agenda title after the agenda item."""
+    if previous is None:
+        return None
+    if previous.role == "title" and "title" not in facts:
+        return "title"
+    if previous.role == "agenda_item" and "agenda_title" not in facts:
+        return "agenda_title"
+    return None
 
 
 def _unfused(text: str, profile: Profile) -> list[str]:
@@ -79,25 +113,22 @@ def _unfused(text: str, profile: Profile) -> list[str]:
 
 
 def _continues(previous: HeaderLine, text: str, profile: Profile) -> bool:
-    """A title or sponsor list wrapped onto this line."""
+    """A title or sponsor list wrapped onto this line, or a line cut after *on* or *of*."""
+    if previous.role not in (None, "title", "sponsors") and previous.text.endswith((" on", " of", " by", ",")):
+        return True
+    if text[:1].islower() and previous.role in (None, "title", "sponsors", "adoption", "report_reference"):
+        return True  # a wrapped line (*and Uzbekistan: draft resolution*)
     if previous.role == "sponsors" or (previous.role is None and previous.text.endswith(("、", "，", ","))):
         return previous.text.endswith(("、", "，", ",")) or text.startswith(("、", ","))
-    if previous.role != "title" or first_match(profile.header, text):
+    if previous.role not in ("title", "agenda_title"):
         return False
-    if last_char(previous.text) in profile.terminal or last_char(text) in profile.terminal:
+    if _DANGLING.search(previous.text):
+        return True  # "… of the" / "United Nations"
+    if first_match(profile.header, text) or last_char(previous.text) in profile.terminal:
         return False
     if profile.preamble_openers.match(text) or profile.operative_openers.match(text):
         return False
     return len(text) < 200 and not first_match(profile.formulas, text)
-
-
-def _reread(line: HeaderLine, profile: Profile) -> dict[str, Any]:
-    """The facts of a line that grew by a continuation."""
-    found = first_match(profile.header, line.text)
-    if found is None:
-        return {"title": line.text} if line.role == "title" else {}
-    rule, m = found
-    return dict(rule.sets(m))
 
 
 def _recitals(head: Masthead, profile: Profile) -> None:

@@ -58,12 +58,13 @@ class LabelStyle(NamedTuple):
     ``pattern`` matches the label at the start of a block with group ``n`` holding the printed
     label; ``ordinal`` turns it into its position (1-based) or None; ``operative`` says whether
     the style numbers operative paragraphs when it comes first (``1.``, ``一.``) rather than
-    subparagraphs and items (``(a)``, ``(一)``, ``(甲)``)."""
+    subparagraphs and items (``(a)``, ``(一)``, ``(甲)``); ``section`` that it numbers sections."""
 
     name: str
     pattern: re.Pattern[str]
     ordinal: Callable[[str], int | None]
     operative: bool = False
+    section: bool = False  # numbers sections (``I.``, ``A.``): always a heading
 
 
 class DateMention(NamedTuple):

@@ -108,6 +108,11 @@ def place(body: Body, block: Any, make: Any) -> None:
 
 def _labelled(body: Body, block: Any, label: Label, make: Any) -> None:
     style = label.style
+    if style.section:
+        body.segments.append(
+            make(block, "heading", body.next_id(f"h-{body.count('heading')}"), num=label.num, text=label.rest)
+        )
+        return
     if style.operative and style.name == body.operative_style:
         ordinal = style.ordinal(label.num)
         seg = make(block, "operative", body.next_id(f"op-{ordinal}"), num=label.num, text=label.rest)

@@ -6,7 +6,7 @@ import re
 
 from pipeline._text import HAN
 from pipeline.footnotes import MarkerGrammar
-from pipeline.profile import Profile
+from pipeline.profile import Profile, Rule
 from pipeline.symbols import find_symbols
 from pipeline.zh import citations, gazetteers, layouts, lexicon, taggers, votes
 from pipeline.zh.script import simplified_view
@@ -54,7 +54,7 @@ PROFILE = Profile(
     header=layouts.HEADER,
     fused_header=layouts.FUSED_HEADER,
     closing=layouts.CLOSING,
-    annex=(layouts.Rule("any", lexicon.ANNEX, "annex"),),
+    annex=(Rule("any", lexicon.ANNEX, "annex"),),
     labels=layouts.LABELS,
     label_twins=layouts.LABEL_TWINS,
     preamble_openers=lexicon.PREAMBLE_OPENERS,
