@@ -24,8 +24,8 @@ class MarkerGrammar:
     """Where a plain number can be a footnote marker, in one language.
 
     ``glued`` finds numbers attached to the preceding character (group ``n``, possibly several
-    numbers separated by commas); ``spaced`` numbers set off by a space (only the next expected
-    number is accepted there); ``not_after`` words after which a spaced number is a quantity
+    numbers separated by commas); ``spaced`` numbers set off by a space (inside a sentence only
+    the next expected number is accepted there); ``not_after`` words after which a spaced number is a quantity
     (``paragraph 1``); ``not_before`` characters that make a glued number a quantity (``45天``)."""
 
     glued: re.Pattern[str]
@@ -68,11 +68,12 @@ def find_markers(texts: Iterable[str], defined: Iterable[str], grammar: MarkerGr
             candidates += [(m, True) for m in grammar.spaced.finditer(text)]
         candidates.sort(key=lambda c: c[0].start())
         for m, spaced in candidates:
-            if spaced and _after_count_noun(text, m.start(), grammar.not_after):
+            if _after_count_noun(text, m.start(), grammar.not_after):
                 continue
             if not spaced and text[m.end() : m.end() + 1] in grammar.not_before and m.end() < len(text):
                 continue
-            nums = _split_run(m.group("n"), sequence, strict=spaced)
+            at_end = m.end() >= len(text) or text[m.end()] in ",.;:)"
+            nums = _split_run(m.group("n"), sequence, strict=spaced and not at_end)
             if nums:
                 for num in nums:
                     sequence.cite(num)
@@ -98,9 +99,10 @@ def _split_run(run: str, sequence: _Sequence, *, strict: bool) -> list[str]:
 
 
 def _after_count_noun(text: str, start: int, nouns: frozenset[str]) -> bool:
-    """Whether the word before ``text[start]`` (skipping one space) is a count noun."""
-    end = start - 1
-    while end > 0 and text[end - 1] == " ":
+    """Whether the word before ``text[start]`` (skipping spaces and a dot) is a count noun, or a
+    part of a symbol (``Add.1``)."""
+    end = start
+    while end > 0 and text[end - 1] in " .":
         end -= 1
     begin = end
     while begin > 0 and text[begin - 1].isalpha():

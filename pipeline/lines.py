@@ -19,8 +19,10 @@ from pipeline.symbols import SYMBOL, normalize_symbol
 _SEPARATOR = re.compile(r"^[_\-‐–—=─━]{5,}$")
 _NUMBER_ALONE = re.compile(r"^\d{1,3}$")
 #: After a page break, how many lines may be a running head.
-_HEAD_LINES = 3
+_HEAD_LINES = 5
 _HEAD_MIN, _HEAD_MAX = 8, 160
+#: How many lines of the first page a running head may repeat (its masthead and title).
+_HEAD_REGION = 30
 
 
 @dataclass(slots=True)
@@ -108,7 +110,11 @@ class _State:
             else:
                 self.zone.append((None, Line("note", raw, line.start, line.end)))
             return
-        elif found := first_match(notes, raw):
+        elif (found := first_match(notes, raw)) and found[0].role == "note+":
+            m = found[1]  # a note at the foot of a page without a rule: the notes run to the page end
+            self.zone = [(superscript_to_digits(m.group("n")), Line("note", m.group("text") or "", line.start, line.end))]
+            return
+        elif found:
             rule, m = found
             line.kind, line.num, line.raw = "note", superscript_to_digits(m.group("n")), m.group("text") or ""
             line.sure = rule.role == "note"
@@ -145,7 +151,7 @@ def _zone_notes(zone: list[tuple[str | None, Line]], furniture_at: int | None) -
                 unit.num = num
             rest = [Line("body", line.raw, line.start, line.end) for num, line in zone[len(items) :] if line.raw]
             return [*units, *rest]
-    return _sequential(zone)
+    return _sequential(zone, furniture_at)
 
 
 def _units(zone: list[tuple[str | None, Line]]) -> list[Line]:
@@ -162,13 +168,14 @@ def _units(zone: list[tuple[str | None, Line]]) -> list[Line]:
     return units
 
 
-def _sequential(zone: list[tuple[str | None, Line]]) -> list[Line]:
+def _sequential(zone: list[tuple[str | None, Line]], furniture_at: int | None) -> list[Line]:
     """Numbers waiting for a text take the texts that follow, in order (``1``, ``2``, text, text);
-    text no number waits for goes on the note before it, or back to the body."""
+    other text goes on the note before it (a note of several paragraphs), except below the page's
+    job number, where it is body text a text layer misplaced."""
     out: list[Line] = []
     waiting: list[Line] = []
     current: Line | None = None
-    for num, line in zone:
+    for index, (num, line) in enumerate(zone):
         if num is not None:
             note = Line("note", line.raw, line.start, line.end, num=num)
             out.append(note)
@@ -176,10 +183,10 @@ def _sequential(zone: list[tuple[str | None, Line]]) -> list[Line]:
                 current = note
             else:
                 waiting.append(note)
-        elif waiting and (current is None or current.raw == "" or _ends_sentence(current.raw) or current not in waiting):
+        elif waiting and (current is None or not current.raw or _ends_sentence(current.raw) or current not in waiting):
             current = waiting.pop(0)
             _extend(current, line)
-        elif current is not None and not _ends_sentence(current.raw):
+        elif current is not None and (furniture_at is None or index < furniture_at or not _ends_sentence(current.raw)):
             _extend(current, line)
         else:
             out.append(Line("body", line.raw, line.start, line.end))
@@ -207,4 +214,4 @@ def _is_running_head(raw: str, first_page: list[str]) -> bool:
         return any(SYMBOL.fullmatch(line) and normalize_symbol(line) == own for line in first_page)
     if not (_HEAD_MIN <= len(raw) <= _HEAD_MAX) or raw[-1:] in ",;:，；：":
         return False
-    return squash(raw) in squash(" ".join(first_page[:40]))
+    return squash(raw) in squash(" ".join(first_page[:_HEAD_REGION]))

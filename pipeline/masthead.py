@@ -124,6 +124,8 @@ def _continues(previous: HeaderLine, text: str, profile: Profile) -> bool:
         return False
     if _DANGLING.search(previous.text):
         return True  # "… of the" / "United Nations"
+    if previous.role == "agenda_title":
+        return False
     if first_match(profile.header, text) or last_char(previous.text) in profile.terminal:
         return False
     if profile.preamble_openers.match(text) or profile.operative_openers.match(text):

@@ -107,7 +107,8 @@ class Profile:
 
     Cleaning: ``furniture`` (whole lines that are page furniture), ``footnote_lines`` (footnote
     definitions: group ``n`` the number, group ``text``; role ``note`` when the shape is certain,
-    ``note?`` when only a marker in the text can confirm it), ``spacing`` (where spaces go, over
+    ``note+`` when the note also opens the notes at the page's foot, ``note?`` when only a marker in
+    the text can confirm it), ``spacing`` (where spaces go, over
     the whole text), ``markers`` (where a plain number is a footnote marker), ``continues`` (whether
     a line continues the paragraph above: previous text, next line, a break between them, whether
     the paragraph above ends as a complete one of its kind does) and

@@ -11,8 +11,11 @@ from pipeline.profile import Profile, Rule
 from pipeline.symbols import find_symbols
 
 _MARKERS = MarkerGrammar(
-    glued=re.compile(r"(?:(?<=[a-z)\]”\"’])|(?<=[a-z0-9)\]”\"’][.,;:]))(?P<n>\d{1,3})(?=$|[\s,.;:)])"),
-    spaced=re.compile(r"(?<=[A-Za-z)\]”\"’.,;:] )(?P<n>\d{1,3})(?=$|[\s,.;:)])"),
+    glued=re.compile(r"(?:(?<=[a-z)\]”\"’])|(?<=[a-z0-9)\]”\"’][.,;:])|(?<=\s[,;:]))(?P<n>\d{1,3})(?=$|[\s,.;:)])"),
+    spaced=re.compile(
+        r"(?<=[A-Za-z)\]”\"’.,;:] )(?P<n>\d{1,3})"
+        r"(?=$|[,.;:)]|\s+[a-z])"
+    ),
     not_after=lexicon.COUNT_NOUNS,
 )
 _PARAGRAPH_OPENERS = re.compile(lexicon.PREAMBLE_OPENERS.pattern + "|" + lexicon.OPERATIVE_OPENERS.pattern)

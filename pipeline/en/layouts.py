@@ -221,9 +221,9 @@ FURNITURE: tuple[Rule, ...] = (
 )
 
 FOOTNOTES: tuple[Rule, ...] = (
-    _r("pdf", r"^(?P<n>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(?P<text>\S.*)$", "note"),
-    _r("ga-1990s", r"^(?P<n>\d{1,3})/\s+(?P<text>\S.*)$", "note"),
-    _r("pdf", r"^(?P<n>\*{1,3})\s*(?P<text>[A-Z].*)$", "note"),
+    _r("pdf", r"^(?P<n>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(?P<text>\S.*)$", "note+"),
+    _r("ga-1990s", r"^(?P<n>\d{1,3})/\s+(?P<text>\S.*)$", "note+"),
+    _r("pdf", r"^(?P<n>\*{1,3})\s*(?P<text>[A-Z].*)$", "note+"),
     _r(
         "yearbook",
         r"^(?P<n>\d{1,3})\s+(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"

@@ -141,6 +141,6 @@ COUNT_NOUNS = frozenset(
     month months week weeks hour hours session sessions meeting meetings group groups class list
     and or to of than from between with the a an by in at on for under over about some all any every
     per cent percent million billion thousand hundred plus minus version no. approximately nearly
-    least most around up down within
+    least most around up down within add rev corr amend suppl art arts sect chap pp p
     """.split()
 )
