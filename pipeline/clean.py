@@ -141,6 +141,15 @@ def _assemble(lines: list[Line], formula: int | None, profile: Profile) -> tuple
         if not line.text:
             continue
         block = _body_block(line, profile)
+        if i == formula and (tail := _formula_tail(block, profile)) is not None:
+            out.extend(pending)
+            pending = []
+            out.append(block)
+            formula_at = len(out) - 1
+            out.append(tail)  # "大会授权秘书长…": the formula, then its paragraph
+            open_at = len(out) - 1
+            broke = False
+            continue
         in_body = formula is not None and i > formula
         previous = out[open_at] if open_at is not None else None
         if previous is not None and _joins(previous, block, line, broke, full, profile):
@@ -203,6 +212,30 @@ def _merge(previous: _Block, block: _Block, profile: Profile, broke: bool) -> _B
         "last_line": after,
         "labelled": previous["labelled"] or _label_only(before, profile),
     }
+
+
+def _formula_tail(block: _Block, profile: Profile) -> _Block | None:
+    """Split a formula fused with the text after it; returns the text after it (``block`` keeps
+    the formula), or None when the formula stands alone."""
+    found = first_match(profile.formulas, block["text"])
+    if found is None or "rest" not in found[1].groupdict() or not found[1].group("rest"):
+        return None
+    m = found[1]
+    cut = m.start("rest")
+    text = block["text"]
+    (start, end), *_ = block["spans"]
+    refs = block["footnote_refs"]
+    tail = {
+        **block,
+        "text": text[cut:].strip(),
+        "spans": [(min(start + cut, end), end)],
+        "footnote_refs": [{**r, "offset": r["offset"] - cut} for r in refs if r["offset"] >= cut],
+        "labelled": _starts_label(text[cut:].strip(), profile),
+    }
+    block["text"] = text[:cut].rstrip(" ,，")
+    block["spans"] = [(start, min(start + cut, end))]
+    block["footnote_refs"] = [r for r in refs if r["offset"] < cut]
+    return tail
 
 
 def _whole_closing_line(text: str, profile: Profile) -> bool:

@@ -117,7 +117,9 @@ class Profile:
 
     Structure: ``formulas`` (role ``formula``; ``formula?`` for a bare organ name that is the
     formula only where a paragraph follows; sets ``body``; group ``rest`` for text fused after it),
-    ``header`` (masthead rows), ``closing`` (adoption, meeting, vote and date rows), ``annex``
+    ``header`` (masthead rows), ``closing`` (adoption, meeting, vote and date rows),
+    ``item_headings`` (what opens an item of a compilation page: role ``resolution`` or
+    ``decision``, sets ``number``), ``annex``
     (what opens an annex), ``labels`` (numbering styles, most specific first) with
     ``label_twins`` (a style whose labels may be read in another: roman ``(i)`` and letter
     ``(i)``), the opening words of preambular and operative paragraphs, how each ends,
@@ -143,6 +145,7 @@ class Profile:
     header: tuple[Rule, ...]
     fused_header: re.Pattern[str] | None
     closing: tuple[Rule, ...]
+    item_headings: tuple[Rule, ...]
     annex: tuple[Rule, ...]
     labels: tuple[LabelStyle, ...]
     label_twins: Mapping[str, str]

@@ -16,12 +16,13 @@ import re
 from typing import Any
 
 from pipeline.closing import gather
+from pipeline.clean import find_formula
 from pipeline.compilation import pick_item
 from pipeline.masthead import read_masthead
 from pipeline.meta import derive
 from pipeline.profile import Profile, first_match
 from pipeline.structure import Body, Seg, operative_style, place
-from schemas import Meta, ProcessingWarning, Segment
+from schemas import Meta, ProcessingWarning, Segment, VoteCounts
 from schemas.stages import Block, CleanDocument, SegmentedDocument
 
 _LATIN_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]\s*\b(and|or|of|the|in|to)\b\s*[\u4e00-\u9fff]")
@@ -37,13 +38,12 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     notes = [b for b in doc.blocks if b.kind == "footnote"]
     formula = doc.blocks[doc.formula_index] if doc.formula_index is not None else None
     aside = {id(b) for b in body_blocks if profile.foreign(b.text)}
-    kept, context = pick_item(body_blocks, formula, profile, name)
+    _, context = pick_item([b for b in body_blocks if id(b) not in aside], profile, name)
     aside |= {id(b) for b in context}
-    if formula is not None and id(formula) in aside:
-        formula = None
     main = [b for b in body_blocks if id(b) not in aside]
-    if formula is None:
-        formula = next((b for b in main if first_match(profile.formulas, b.text)), None)
+    if formula is None or id(formula) in aside:
+        at = find_formula([b.text for b in main], profile)
+        formula = main[at] if at is not None else None
     at = next((i for i, b in enumerate(main) if b is formula), None)
     header, rest = (main[:at], main[at + 1 :]) if at is not None else ([], main)
     head = read_masthead([b.text for b in header], profile)
@@ -61,10 +61,12 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     _renumber_recitals(segments)
     if formula is not None:
         found = first_match(profile.formulas, formula.text)
-        assert found is not None
-        rule, m = found
-        facts.setdefault("body", rule.sets(m).get("body"))
-        tail = m.group("rest") if "rest" in m.groupdict() else None
+        tail = None
+        if found is not None:
+            rule, m = found
+            if facts.get("body") is None:
+                facts["body"] = rule.sets(m).get("body")
+            tail = m.group("rest") if "rest" in m.groupdict() else None
         segments.append(make(formula, "formula", "formula", text=formula.text[: m.start("rest")] if tail else None))
         body.ids.add("formula")
         if tail:
@@ -78,10 +80,10 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     segments.extend(body.segments)
     segments.extend(body.closing_segments)
     closing = gather(body.closing)
-    segments.extend(_footnotes(notes, segments, make, warnings))
     for block in body_blocks:
         if id(block) in aside:
             segments.append(make(block, "context", f"ctx-{len(segments)}", role="aside"))
+    segments.extend(_footnotes(notes, segments, make, warnings))
     meta = _meta(facts, closing, segments, resolution, profile, warnings)
     _check_sequences(segments, warnings)
     _latin_words(segments, profile, warnings)
@@ -162,15 +164,24 @@ def _generic(body: Body, block: Block, make: Any, profile: Profile) -> None:
 
 
 def _footnotes(notes: list[Block], segments: list[Seg], make: Any, warnings: list[ProcessingWarning]) -> list[Seg]:
+    """Footnote segments, each with the segments citing it; a note that only text set aside as
+    context cites (a neighbouring item's note) is context too."""
     citing: dict[str, list[str]] = {}
+    aside: set[str] = set()
     for seg in segments:
         for ref in seg["footnote_refs"]:
-            citing.setdefault(ref.num, []).append(seg["id"])
+            if seg["kind"] == "context":
+                aside.add(ref.num)
+            else:
+                citing.setdefault(ref.num, []).append(seg["id"])
     out = []
     ids = {s["id"] for s in segments}
     defined = set()
     for block in notes:
         num = block.num or ""
+        if num in aside and num not in citing:
+            out.append(make(block, "context", f"ctx-fn-{num}-{len(out)}", num=num, role="note"))
+            continue
         seg_id = f"fn-{num}"
         n = 2
         while seg_id in ids:
@@ -229,7 +240,7 @@ def _meta(
     return Meta.model_construct(
         **fields,
         vote=vote.kind if vote is not None else None,
-        vote_counts=counts,
+        vote_counts=VoteCounts.model_construct(**counts) if counts else None,
         language=profile.code,
     )
 

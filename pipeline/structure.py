@@ -90,6 +90,10 @@ def place(body: Body, block: Any, make: Any) -> None:
         body.closing_segments.append(make(block, "closing", body.next_id(f"closing-{body.count('closing')}"), role=role[0]))
         return
     if body.state == "closing":
+        if first_match(profile.formulas, text):  # the next part of the resolution (53/1 A, then B)
+            body.segments.append(make(block, "formula", body.next_id(f"formula-{body.count('formula') + 1}")))
+            body.state, body.op, body.stack = "preamble", None, []
+            return
         body.segments.append(make(block, "context", body.next_id(f"ctx-{body.count('context')}"), role="after"))
         return
     if first_match(profile.annex, text):

@@ -72,6 +72,7 @@ PROFILE = Profile(
     header=layouts.HEADER,
     fused_header=None,
     closing=layouts.CLOSING,
+    item_headings=layouts.ITEM_HEADINGS,
     annex=(Rule("any", lexicon.ANNEX, "annex"),),
     labels=layouts.LABELS,
     label_twins=layouts.LABEL_TWINS,

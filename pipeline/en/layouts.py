@@ -227,6 +227,7 @@ FOOTNOTES: tuple[Rule, ...] = (
     _r(
         "yearbook",
         r"^(?P<n>\d{1,3})\s+(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+        r"(?!\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.)"
         r"(?P<text>(?:[A-Z“\"(]|[Ii]bid).*)$",
         "note?",
     ),
@@ -241,3 +242,15 @@ LABELS: tuple[LabelStyle, ...] = (
 )
 LABEL_TWINS = {"roman": "alpha"}
 SPLIT_RUN_ON = re.compile(r"(?<=[;:])\s+(?=\d{1,3}\.\s+[A-Z]|\([a-z]{1,2}\)\s+[A-Z])|(?<=\.)\s+(?=\d{1,3}\.\s+[A-Z][a-z]+s\b)")
+
+
+def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"number": int(m.group("n"))}
+
+
+#: What opens an item of a compilation page: a resolution's heading, or a decision.
+ITEM_HEADINGS: tuple[Rule, ...] = (
+    _r("yearbook", r"^(?P<n>\d+)\s*(?:[A-Z]\s)?\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.\s+\S", "resolution", _item_number),
+    _r("yearbook", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?\d{4}\s?\)", "resolution", _item_number),
+    _r("yearbook", r"^(?:Decisions?|DECISIONS?)$", "decision"),
+)

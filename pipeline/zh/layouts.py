@@ -246,3 +246,16 @@ LABEL_TWINS = {"roman": "alpha"}
 #: Where a paragraph run together with the next one (a web copy) is split: before a number that
 #: opens a paragraph after the punctuation that ends one.
 SPLIT_RUN_ON = re.compile(rf"(?<=[；;。：:])\s*(?=(?:\d{{1,3}}|[{_CN_ITEM}]{{1,3}})\s?[.．、](?!\d)|[(（][a-z]{{1,2}}[)）]|[(（][{_CN_ITEM}]{{1,3}}[)）])")
+
+
+def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"number": cn_to_int(m.group("n"))}
+
+
+#: What opens an item of a compilation page: a resolution's heading, or a decision.
+ITEM_HEADINGS: tuple[Rule, ...] = (
+    _r("sc-yearbook", rf"^(?P<n>{_N})\((?:[{NUMERAL}]{{1,4}}|\d{{4}}|[IVXLC]+)\)\s*[.．、]", "resolution", _item_number),
+    _r("sc-yearbook", rf"^决议案?(?P<n>{_N})\((?:[{NUMERAL}]{{4}}|\d{{4}})\)$", "resolution", _item_number),
+    _r("sc", r"^第\s*(?P<n>\d+)\s*\(\d{4}\)\s*号决议$", "resolution", _item_number),
+    _r("sc-yearbook", r"^决定$", "decision"),
+)
