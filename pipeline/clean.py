@@ -20,6 +20,7 @@ Every block keeps the character ranges of the decoded original it was built from
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from pipeline._text import last_char
@@ -152,7 +153,7 @@ def _assemble(lines: list[Line], formula: int | None, profile: Profile) -> tuple
             continue
         in_body = formula is not None and i > formula
         previous = out[open_at] if open_at is not None else None
-        if previous is not None and _joins(previous, block, line, broke, full, profile):
+        if previous is not None and _joins(previous, block, line, broke=broke, full=full, profile=profile):
             out[open_at] = _merge(previous, block, profile, broke)  # type: ignore[index]
         else:
             out.extend(pending)
@@ -169,22 +170,47 @@ def _assemble(lines: list[Line], formula: int | None, profile: Profile) -> tuple
     return [Block.model_construct(**_block_fields(b)) for b in out], formula_at
 
 
-def _joins(previous: _Block, block: _Block, line: Line, broke: bool, full: int | None, profile: Profile) -> bool:
+def _joins(previous: _Block, block: _Block, line: Line, *, broke: bool, full: int | None, profile: Profile) -> bool:
     """Whether ``line`` continues the open paragraph ``previous``."""
-    before, after = previous["text"], block["text"]
-    if _label_only(before, profile):
-        return True  # "1." alone on its line: the paragraph follows
-    if _label_only(after, profile):  # a number printed after its paragraph's first line
-        return not previous["labelled"] and last_char(before) not in profile.terminal
-    if _starts_label(after, profile) or first_match(profile.closing, after) or first_match(profile.formulas, after):
+    before: str = previous["text"]
+    after: str = block["text"]
+    by_label = _label_join(previous, after, profile)
+    if by_label is not None:
+        return by_label
+    if _opens_own_block(after, profile):
         return False
-    if _whole_closing_line(before, profile) or first_match(profile.annex, before) or first_match(profile.annex, after):
+    if _whole_closing_line(before, profile):
+        return after[:1].islower()  # an adoption line wrapped before its vote ("… meeting" / "by 9 votes")
+    if _apart(previous, after, profile):
         return False
-    ends = profile.operative_end if previous["labelled"] else profile.terminal
-    complete = last_char(before) in ends
+    complete = last_char(before) in (profile.operative_end if previous["labelled"] else profile.terminal)
     if full is not None and len(previous["last_line"]) >= full * _FULL and not complete:
         return True  # a wrapped line that fills the measure
     return profile.continues(before, after, broke or line.blank_before, complete)
+
+
+def _label_join(previous: _Block, after: str, profile: Profile) -> bool | None:
+    """``1.`` alone on its line joins the text after it; a number printed after its paragraph's
+    first line joins that paragraph; None when neither is a paragraph number alone."""
+    if _label_only(previous["text"], profile):
+        return True
+    if _label_only(after, profile):
+        return not previous["labelled"] and last_char(previous["text"]) not in profile.terminal
+    return None
+
+
+def _opens_own_block(text: str, profile: Profile) -> bool:
+    """A numbered paragraph, a closing line or the formula never continue the line above."""
+    return bool(
+        _starts_label(text, profile) or first_match(profile.closing, text) or first_match(profile.formulas, text)
+    )
+
+
+def _apart(previous: _Block, after: str, profile: Profile) -> bool:
+    """An annex heading, or the other language's column of a bilingual volume."""
+    if first_match(profile.annex, previous["text"]) or first_match(profile.annex, after):
+        return True
+    return profile.foreign(after) != profile.foreign(previous["last_line"])
 
 
 def _merge(previous: _Block, block: _Block, profile: Profile, broke: bool) -> _Block:
@@ -201,7 +227,10 @@ def _merge(previous: _Block, block: _Block, profile: Profile, broke: bool) -> _B
         }
     joined = profile.glue(before, after)
     shift = len(joined) - len(after)
-    refs = [*previous["footnote_refs"], *({"num": r["num"], "offset": r["offset"] + shift} for r in block["footnote_refs"])]
+    refs = [
+        *previous["footnote_refs"],
+        *({"num": r["num"], "offset": r["offset"] + shift} for r in block["footnote_refs"]),
+    ]
     return {
         **previous,
         "text": joined,
@@ -315,7 +344,7 @@ def _cut(block: _Block, cuts: list[int]) -> list[_Block]:
     text = block["text"]
     bounds = [0, *cuts, len(text)]
     pieces = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in pairwise(bounds):
         piece = text[start:end]
         lead = len(piece) - len(piece.lstrip())
         piece = piece.strip()
@@ -336,7 +365,9 @@ def _block_fields(block: _Block) -> dict[str, Any]:
         "text": block["text"],
         "num": block.get("num"),
         "spans": block["spans"],
-        "footnote_refs": [FootnoteRef.model_construct(num=r["num"], offset=r["offset"]) for r in block["footnote_refs"]],
+        "footnote_refs": [
+            FootnoteRef.model_construct(num=r["num"], offset=r["offset"]) for r in block["footnote_refs"]
+        ],
         "bold": block["bold"],
         "rejoined": block["rejoined"],
     }

@@ -38,7 +38,11 @@ def pick_item(blocks: list[Block], profile: Profile, name: str) -> tuple[list[Bl
     target = next((item for head, item in items if head[1] == "resolution" and head[2] in wanted), None)
     if target is None:
         target = next(
-            (item for head, item in items if head[1] == "resolution" and any(first_match(profile.formulas, b.text) for b in item)),
+            (
+                item
+                for head, item in items
+                if head[1] == "resolution" and any(first_match(profile.formulas, b.text) for b in item)
+            ),
             items[0][1],
         )
     kept = {id(b) for b in target}

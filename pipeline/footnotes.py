@@ -51,7 +51,9 @@ class _Sequence:
         self.highest = max(self.highest, int(num))
 
 
-def find_markers(texts: Iterable[str], defined: Iterable[str], grammar: MarkerGrammar) -> list[list[tuple[int, int, str]]]:
+def find_markers(
+    texts: Iterable[str], defined: Iterable[str], grammar: MarkerGrammar
+) -> list[list[tuple[int, int, str]]]:
     """For each text (in reading order), the plain-digit markers in it: (start, end, number).
 
     A comma-separated run yields one marker per number, and a digit run that is no defined

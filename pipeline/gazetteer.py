@@ -38,9 +38,7 @@ class Gazetteer:
         self._surfaces = list(names)
         self._names = [names[surface] for surface in self._surfaces]
         self._words = words
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-        )
+        self._automaton = ahocorasick_rs.AhoCorasick(self._surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def find(self, text: str) -> Iterator[Hit]:
         """Non-overlapping leftmost-longest hits; blocker hits are consumed and not reported."""

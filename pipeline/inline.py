@@ -49,7 +49,7 @@ _SPACE_CHARS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 #: Width, zero-width and space characters in one pass.
 _FOLD = {**_WIDTH, **dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS)), **dict.fromkeys(map(ord, _SPACE_CHARS), " ")}
-_TO_FOLD = re.compile("[{0}]+".format("".join(re.escape(chr(c)) for c in _FOLD)))
+_TO_FOLD = re.compile("[{}]+".format("".join(re.escape(chr(c)) for c in _FOLD)))
 _SPACE_RUN = re.compile("  +")
 #: ``1 040``. (The look-behind follows the first digit, so that the search skips from digit to digit.)
 _DIGIT_GROUPS = re.compile(r"\d(?<![\d/.,]\d)\d{0,2}(?: \d{3})+(?![\d/.])")

@@ -90,46 +90,64 @@ class _State:
 
     def add(self, line: Line, furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> None:
         raw = line.raw
-        if first_match(furniture, raw) is not None:
-            line.kind = "furniture"  # a page number or job number inside the notes does not end them
-            self.after_break = _HEAD_LINES
-            if self.zone is not None and self.zone_furniture is None:
-                self.zone_furniture = len(self.zone)
-        elif self.after_break and _is_running_head(raw, self.first_page):
-            line.kind = "furniture"
+        if first_match(furniture, raw) is not None or (self.after_break and _is_running_head(raw, self.first_page)):
+            self._furniture(line, running_head=first_match(furniture, raw) is None)
         elif _SEPARATOR.match(raw):
             self.close_zone()
             line.kind, self.zone = "separator", []
-        elif self.zone is not None:
-            found = first_match(notes, raw)
-            if _NUMBER_ALONE.match(raw):
-                self.zone.append((raw, Line("note", "", line.start, line.end)))
-            elif found is not None:
-                m = found[1]
-                self.zone.append((superscript_to_digits(m.group("n")), Line("note", m.group("text") or "", line.start, line.end)))
-            else:
-                self.zone.append((None, Line("note", raw, line.start, line.end)))
+        elif self.zone is not None or self._opens_zone(line, notes):
+            self._zone_line(line, notes)
             return
-        elif (found := first_match(notes, raw)) and found[0].role == "note+":
-            m = found[1]  # a note at the foot of a page without a rule: the notes run to the page end
-            self.zone = [(superscript_to_digits(m.group("n")), Line("note", m.group("text") or "", line.start, line.end))]
-            return
-        elif found:
-            rule, m = found
-            line.kind, line.num, line.raw = "note", superscript_to_digits(m.group("n")), m.group("text") or ""
-            line.sure = rule.role == "note"
-        elif _NUMBER_ALONE.match(raw) and self.closed:
-            self.zone = [(raw, Line("note", "", line.start, line.end))]  # notes after the closing
-            return
-        elif _NUMBER_ALONE.match(raw):
-            line.kind = "furniture"  # a page number
-        elif self.closing and (found := first_match(self.closing, raw)) and found[0].role == "meeting":
-            self.closed = True
+        else:
+            self._classify(line, notes)
         if line.kind != "furniture":
             self.after_break = max(self.after_break - 1, 0)
         if not self.first_page_done and line.kind == "body":
             self.first_page.append(raw)
         self.lines.append(line)
+
+    def _furniture(self, line: Line, *, running_head: bool) -> None:
+        """Page furniture; a page number or job number inside the notes does not end them."""
+        line.kind = "furniture"
+        if running_head:
+            return
+        self.after_break = _HEAD_LINES
+        if self.zone is not None and self.zone_furniture is None:
+            self.zone_furniture = len(self.zone)
+
+    def _opens_zone(self, line: Line, notes: tuple[Rule, ...]) -> bool:
+        """A note at a page's foot without a rule (role ``note+``), or a number alone after the
+        closing: the notes run to the end of the page."""
+        found = first_match(notes, line.raw)
+        if (found is not None and found[0].role == "note+") or (_NUMBER_ALONE.match(line.raw) and self.closed):
+            self.zone = []
+            return True
+        return False
+
+    def _zone_line(self, line: Line, notes: tuple[Rule, ...]) -> None:
+        assert self.zone is not None
+        raw = line.raw
+        found = first_match(notes, raw)
+        if _NUMBER_ALONE.match(raw):
+            self.zone.append((raw, Line("note", "", line.start, line.end)))
+        elif found is not None:
+            m = found[1]
+            note = Line("note", m.group("text") or "", line.start, line.end)
+            self.zone.append((superscript_to_digits(m.group("n")), note))
+        else:
+            self.zone.append((None, Line("note", raw, line.start, line.end)))
+
+    def _classify(self, line: Line, notes: tuple[Rule, ...]) -> None:
+        """A line outside the notes: a note, a page number, a closing line, body text."""
+        raw = line.raw
+        if found := first_match(notes, raw):
+            rule, m = found
+            line.kind, line.num, line.raw = "note", superscript_to_digits(m.group("n")), m.group("text") or ""
+            line.sure = rule.role == "note"
+        elif _NUMBER_ALONE.match(raw):
+            line.kind = "furniture"  # a page number
+        elif self.closing and (closing := first_match(self.closing, raw)) and closing[0].role == "meeting":
+            self.closed = True
 
 
 def _zone_notes(zone: list[tuple[str | None, Line]], furniture_at: int | None) -> list[Line]:
@@ -199,7 +217,7 @@ def _extend(note: Line, line: Line) -> None:
 
 
 def _ends_sentence(text: str) -> bool:
-    return text.rstrip().endswith((".", ".)", ".”", ".\"", "。"))
+    return text.rstrip().endswith((".", ".)", ".”", '."', "。"))
 
 
 def _note_order(num: str) -> tuple[int, int]:

@@ -20,6 +20,10 @@ from pipeline.profile import Profile, first_match
 
 #: A line that cannot end there: it stops on a word that wants the next.
 _DANGLING = re.compile(r"\b(?:of|the|and|for|in|to|on|by|with|a|an|its|their|between|from)$")
+#: How a line of a wrapped list ends.
+_LIST_ENDS = ("、", "，", ",")
+#: Longest line that can be the rest of a wrapped title.
+_TITLE_MAX = 200
 #: Shortest text that can be a preambular paragraph standing before the formula.
 _RECITAL_MIN = 12
 
@@ -113,24 +117,38 @@ def _unfused(text: str, profile: Profile) -> list[str]:
 
 
 def _continues(previous: HeaderLine, text: str, profile: Profile) -> bool:
-    """A title or sponsor list wrapped onto this line, or a line cut after *on* or *of*."""
+    """Whether ``text`` is the rest of the masthead line ``previous``, wrapped."""
+    return _cut_fact(previous, text) or _wrapped_list(previous, text) or _wrapped_title(previous, text, profile)
+
+
+def _cut_fact(previous: HeaderLine, text: str) -> bool:
+    """A fact cut after *on*, *of* or a comma (*Adopted … at its 4385th meeting, on* / the date), or
+    a line going on in lower case (*and Uzbekistan: draft resolution*)."""
     if previous.role not in (None, "title", "sponsors") and previous.text.endswith((" on", " of", " by", ",")):
         return True
-    if text[:1].islower() and previous.role in (None, "title", "sponsors", "adoption", "report_reference"):
-        return True  # a wrapped line (*and Uzbekistan: draft resolution*)
-    if previous.role == "sponsors" or (previous.role is None and previous.text.endswith(("、", "，", ","))):
-        return previous.text.endswith(("、", "，", ",")) or text.startswith(("、", ","))
+    return text[:1].islower() and previous.role in (None, "title", "sponsors", "adoption", "report_reference")
+
+
+def _wrapped_list(previous: HeaderLine, text: str) -> bool:
+    """A sponsor list wrapped after a separator (``…、`` / ``、…``)."""
+    if previous.role != "sponsors" and not (previous.role is None and previous.text.endswith(_LIST_ENDS)):
+        return False
+    return previous.text.endswith(_LIST_ENDS) or text.startswith(("、", ","))
+
+
+def _wrapped_title(previous: HeaderLine, text: str, profile: Profile) -> bool:
+    """A title wrapped onto this line: after a word that wants the next (*of the* / *United
+    Nations*), or, for the title itself, any line that is no other fact and no paragraph."""
     if previous.role not in ("title", "agenda_title"):
         return False
     if _DANGLING.search(previous.text):
-        return True  # "… of the" / "United Nations"
-    if previous.role == "agenda_title":
+        return True
+    if previous.role == "agenda_title" or last_char(previous.text) in profile.terminal:
         return False
-    if first_match(profile.header, text) or last_char(previous.text) in profile.terminal:
+    if first_match(profile.header, text) or first_match(profile.formulas, text):
         return False
-    if profile.preamble_openers.match(text) or profile.operative_openers.match(text):
-        return False
-    return len(text) < 200 and not first_match(profile.formulas, text)
+    opens_paragraph = profile.preamble_openers.match(text) or profile.operative_openers.match(text)
+    return not opens_paragraph and len(text) < _TITLE_MAX
 
 
 def _recitals(head: Masthead, profile: Profile) -> None:

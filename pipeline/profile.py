@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pipeline.footnotes import MarkerGrammar
@@ -85,10 +85,8 @@ class Mention(NamedTuple):
     extra: str | None = None  # precision of a date, iso3 of a member state
 
 
-class Tagger(Protocol):
-    """Finds mentions of one or more entity types in a whole document's text."""
-
-    def __call__(self, text: str, context: TagContext) -> Iterator[Mention]: ...
+#: Finds mentions of one or more entity types in a whole document's text.
+Tagger = Callable[[str, "TagContext"], Iterator[Mention]]
 
 
 @dataclass(slots=True)

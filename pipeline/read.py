@@ -85,6 +85,8 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 _CONTROL_CHARS = re.compile("[" + "".join(f"\\x{c:02x}" for c in sorted(_BINARY_CONTROLS)) + "]")
 _CONTROL_BYTES = re.compile(_CONTROL_CHARS.pattern.encode())
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     return b"\x00" in sample or len(_CONTROL_BYTES.findall(sample)) > len(sample) // 100

@@ -47,7 +47,9 @@ def process(data: bytes, name: str, *, on_stage: Callable[[str], None] | None = 
     warnings = [w.model_dump() for w in segmented.warnings]
     if view is not None:
         _restore_script(segments, meta, entities, source.text, view)
-        warnings.insert(0, {"code": "traditional_script", "message": "traditional characters read through a simplified view"})
+        warnings.insert(
+            0, {"code": "traditional_script", "message": "traditional characters read through a simplified view"}
+        )
     provenance = {
         "source_name": name,
         "sha256": digest,

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.closing import gather
 from pipeline.clean import find_formula
+from pipeline.closing import gather
 from pipeline.compilation import pick_item
 from pipeline.masthead import read_masthead
 from pipeline.meta import derive
@@ -48,29 +48,13 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     header, rest = (main[:at], main[at + 1 :]) if at is not None else ([], main)
     head = read_masthead([b.text for b in header], profile)
     facts = head.facts
-    for index, line in enumerate(head.lines, start=1):
-        first = header[line.blocks[0]]
-        block = _joined(first, [header[i] for i in line.blocks[1:] if i != line.blocks[0]], line.text)
-        if line.role == "recital":
-            segments.append(make(block, "preamble", f"pre-0-{index}"))
-        else:
-            segments.append(make(block, "header", f"hdr-{index}", role=line.role or "text"))
+    segments.extend(_masthead_segments(header, head, make))
     body = Body(profile, operative_style([b.text for b in rest], profile))
     body.ids.update(s["id"] for s in segments)
     body.counts["preamble"] = sum(1 for s in segments if s["kind"] == "preamble")
-    _renumber_recitals(segments)
     if formula is not None:
-        found = first_match(profile.formulas, formula.text)
-        tail = None
-        if found is not None:
-            rule, m = found
-            if facts.get("body") is None:
-                facts["body"] = rule.sets(m).get("body")
-            tail = m.group("rest") if "rest" in m.groupdict() else None
-        segments.append(make(formula, "formula", "formula", text=formula.text[: m.start("rest")] if tail else None))
+        segments.append(_formula_segment(formula, facts, make, profile))
         body.ids.add("formula")
-        if tail:
-            rest = [_tail_block(formula, m.start("rest")), *rest]
     resolution = formula is not None
     for block in rest:
         if resolution:
@@ -84,12 +68,35 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
         if id(block) in aside:
             segments.append(make(block, "context", f"ctx-{len(segments)}", role="aside"))
     segments.extend(_footnotes(notes, segments, make, warnings))
-    meta = _meta(facts, closing, segments, resolution, profile, warnings)
+    meta = _meta(facts, closing, segments, resolution=resolution, profile=profile, warnings=warnings)
     _check_sequences(segments, warnings)
     _latin_words(segments, profile, warnings)
     return SegmentedDocument.model_construct(
         meta=meta, segments=[Segment.model_construct(**s) for s in segments], warnings=[*doc.warnings, *warnings]
     )
+
+
+def _masthead_segments(header: list[Block], head: Any, make: Any) -> list[Seg]:
+    """Header segments with their roles; recitals standing before the formula are preambular."""
+    out: list[Seg] = []
+    for index, line in enumerate(head.lines, start=1):
+        first = header[line.blocks[0]]
+        block = _joined(first, [header[i] for i in line.blocks[1:] if i != line.blocks[0]], line.text)
+        if line.role == "recital":
+            out.append(make(block, "preamble", f"pre-0-{index}"))
+        else:
+            out.append(make(block, "header", f"hdr-{index}", role=line.role or "text"))
+    _renumber_recitals(out)
+    return out
+
+
+def _formula_segment(formula: Block, facts: dict[str, Any], make: Any, profile: Profile) -> Seg:
+    """The enacting formula; the organ it names is the document's body where the masthead names none."""
+    found = first_match(profile.formulas, formula.text)
+    if found is not None and facts.get("body") is None:
+        facts["body"] = found[0].sets(found[1]).get("body")
+    seg: Seg = make(formula, "formula", "formula")
+    return seg
 
 
 def _maker() -> Any:
@@ -139,14 +146,6 @@ def _joined(first: Block, others: list[Block], text: str) -> Block:
     )
 
 
-def _tail_block(block: Block, start: int) -> Block:
-    """The part of a block after a fused formula (``大會授權秘書長…``)."""
-    refs = [type(r).model_construct(num=r.num, offset=r.offset - start) for r in block.footnote_refs if r.offset >= start]
-    return Block.model_construct(
-        kind="body", text=block.text[start:], num=None, spans=block.spans, footnote_refs=refs, bold=block.bold, rejoined=0
-    )
-
-
 def _renumber_recitals(segments: list[Seg]) -> None:
     n = 0
     for seg in segments:
@@ -174,7 +173,7 @@ def _footnotes(notes: list[Block], segments: list[Seg], make: Any, warnings: lis
                 aside.add(ref.num)
             else:
                 citing.setdefault(ref.num, []).append(seg["id"])
-    out = []
+    out: list[Seg] = []
     ids = {s["id"] for s in segments}
     defined = set()
     for block in notes:
@@ -192,13 +191,17 @@ def _footnotes(notes: list[Block], segments: list[Seg], make: Any, warnings: lis
         seg["cited_by"] = citing.get(num, [])
         if not seg["cited_by"]:
             warnings.append(
-                ProcessingWarning(code="footnote_unreferenced", message=f"footnote {num} is not referenced", segment=seg_id)
+                ProcessingWarning(
+                    code="footnote_unreferenced", message=f"footnote {num} is not referenced", segment=seg_id
+                )
             )
         out.append(seg)
     for num, segs in citing.items():
         if num not in defined:
             warnings.append(
-                ProcessingWarning(code="footnote_missing", message=f"footnote {num} is referenced but not defined", segment=segs[0])
+                ProcessingWarning(
+                    code="footnote_missing", message=f"footnote {num} is referenced but not defined", segment=segs[0]
+                )
             )
     return out
 
@@ -207,6 +210,7 @@ def _meta(
     facts: dict[str, Any],
     closing: Any,
     segments: list[Seg],
+    *,
     resolution: bool,
     profile: Profile,
     warnings: list[ProcessingWarning],
@@ -241,7 +245,7 @@ def _meta(
         **fields,
         vote=vote.kind if vote is not None else None,
         vote_counts=VoteCounts.model_construct(**counts) if counts else None,
-        language=profile.code,
+        language=profile.code,  # type: ignore[arg-type]  # a profile's code is a language of the contract
     )
 
 
@@ -255,7 +259,9 @@ def _check_sequences(segments: list[Seg], warnings: list[ProcessingWarning]) -> 
             if int(num) != last_op + 1:
                 warnings.append(
                     ProcessingWarning(
-                        code="operative_sequence", message=f"operative {num} follows operative {last_op}", segment=seg["id"]
+                        code="operative_sequence",
+                        message=f"operative {num} follows operative {last_op}",
+                        segment=seg["id"],
                     )
                 )
             last_op = int(num)
@@ -282,5 +288,7 @@ def _latin_words(segments: list[Seg], profile: Profile, warnings: list[Processin
     if " and " in text or " or " in text or " of " in text or " the " in text or " in " in text or " to " in text:
         for m in _LATIN_IN_CHINESE.finditer(text):
             warnings.append(
-                ProcessingWarning(code="latin_word", message=f"English word '{m.group(1)}' inside Chinese text: …{m.group()}…")
+                ProcessingWarning(
+                    code="latin_word", message=f"English word '{m.group(1)}' inside Chinese text: …{m.group()}…"
+                )
             )

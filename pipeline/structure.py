@@ -87,7 +87,9 @@ def place(body: Body, block: Any, make: Any) -> None:
     if role is not None:
         body.closing.append(role)
         body.state = "closing"
-        body.closing_segments.append(make(block, "closing", body.next_id(f"closing-{body.count('closing')}"), role=role[0]))
+        body.closing_segments.append(
+            make(block, "closing", body.next_id(f"closing-{body.count('closing')}"), role=role[0])
+        )
         return
     if body.state == "closing":
         if first_match(profile.formulas, text):  # the next part of the resolution (53/1 A, then B)
@@ -137,7 +139,9 @@ def _labelled(body: Body, block: Any, label: Label, make: Any) -> None:
     kind = "subparagraph" if not body.stack else "item"
     parent_id = parent["id"] if parent is not None else None
     suffix = label.num if kind == "subparagraph" else str(label.style.ordinal(label.num))
-    seg = make(block, kind, body.next_id(f"{parent_id or 'sub'}-{suffix}"), num=label.num, parent=parent_id, text=label.rest)
+    seg = make(
+        block, kind, body.next_id(f"{parent_id or 'sub'}-{suffix}"), num=label.num, parent=parent_id, text=label.rest
+    )
     body.segments.append(seg)
     body.stack.append((name, seg))
     if body.state == "preamble" and body.op is None and parent is None:
@@ -203,7 +207,9 @@ def _lead_in(text: str, profile: Profile) -> bool:
 
 def _introduces(body: Body) -> bool:
     """The current unnumbered paragraph ends with a colon and nothing has followed it yet."""
-    return body.op is not None and not body.stack and last_char(body.op["text"]) in ":：" and body.segments[-1] is body.op
+    return (
+        body.op is not None and not body.stack and last_char(body.op["text"]) in ":：" and body.segments[-1] is body.op
+    )
 
 
 def _reads_operative(text: str, profile: Profile) -> bool:
@@ -223,4 +229,3 @@ def _is_heading(text: str, profile: Profile) -> bool:
 
 def _last_paragraph(body: Body) -> Seg | None:
     return next((s for s in reversed(body.segments) if s["kind"] in ("preamble", "operative")), None)
-

@@ -56,7 +56,9 @@ def find_symbols(text: str, _context: TagContext) -> Iterator[Mention]:
         yield Mention(m.start(), m.end(), kind, value, _body_of(value) if kind != "document_symbol" else None)
         extra = ELLIPTICAL.match(text, m.end())
         if extra:
-            yield Mention(extra.start(1), extra.end(1), "document_symbol", f"{value}/{normalize_symbol(extra.group(1))}")
+            yield Mention(
+                extra.start(1), extra.end(1), "document_symbol", f"{value}/{normalize_symbol(extra.group(1))}"
+            )
 
 
 def _body_of(value: str) -> str | None:

@@ -84,28 +84,36 @@ def schema() -> None:
 
 
 @main.command()
-@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--gold", "gold_dirs", required=True, multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--pred", "pred_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--min", "minimum", type=float, default=0.0, help="Exit 1 when the overall score is below this.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every component, not only the imperfect ones.")
-def evaluate(gold_dir: Path, pred_dir: Path, minimum: float, verbose: bool) -> None:
-    """Score outputs in PRED against gold annotations in GOLD."""
+def evaluate(gold_dirs: tuple[Path, ...], pred_dir: Path, minimum: float, verbose: bool) -> None:
+    """Score outputs in PRED against gold annotations in GOLD (one or more folders), per language."""
+    from pipeline.evaluate import Report, summarize
     from pipeline.evaluate import evaluate as score
 
-    scores: list[float] = []
-    for gold_path in sorted(gold_dir.glob("*.json")):
+    reports: dict[str, tuple[str, Report]] = {}
+    for gold_path in sorted(p for d in gold_dirs for p in d.glob("*.json")):
         pred_path = pred_dir / gold_path.name
         if not pred_path.exists():
             raise click.ClickException(f"no output for {gold_path.stem} in {pred_dir}")
-        report = score(json.loads(gold_path.read_text("utf-8")), json.loads(pred_path.read_text("utf-8")))
+        gold = json.loads(gold_path.read_text("utf-8"))
+        report = score(gold, json.loads(pred_path.read_text("utf-8")))
+        reports[gold_path.stem] = (gold.get("language") or gold.get("meta", {}).get("language") or "zh", report)
         click.echo(f"== {gold_path.stem}: {report.score:.3f}")
         for name, (value, note) in report.rows.items():
             if verbose or value < 1:
                 click.echo(f"   {name:34s} {value:5.2f}  {note}")
-        scores.extend(value for value, _ in report.rows.values())
-    overall = sum(scores) / len(scores) if scores else 0.0
-    click.echo(f"overall {overall:.4f}")
-    sys.exit(0 if overall >= minimum else 1)
+    summary = summarize(reports)
+    for language, value in summary.by_language.items():
+        count = sum(1 for lang, _ in reports.values() if lang == language)
+        click.echo(f"{language}: {value:.4f} ({count} documents)")
+    click.echo("weakest: " + ", ".join(f"{name} {value:.2f}" for name, value in summary.weakest))
+    click.echo(f"overall {summary.overall:.4f}")
+    sys.exit(0 if summary.overall >= minimum else 1)
 
 
 def _attach_service_commands() -> None:

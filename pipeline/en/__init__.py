@@ -19,8 +19,63 @@ _MARKERS = MarkerGrammar(
     not_after=lexicon.COUNT_NOUNS,
 )
 _PARAGRAPH_OPENERS = re.compile(lexicon.PREAMBLE_OPENERS.pattern + "|" + lexicon.OPERATIVE_OPENERS.pattern)
-_FRENCH = frozenset("le la les des du de et est une un aux au sur pour qui que dans par ne pas son ses sa leur leurs cette ces été conseil sécurité".split())
-_ENGLISH = frozenset("the of and to in is that for by with on its which as be are this from at".split())
+_FRENCH = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "et",
+        "est",
+        "une",
+        "un",
+        "aux",
+        "au",
+        "sur",
+        "pour",
+        "qui",
+        "que",
+        "dans",
+        "par",
+        "ne",
+        "pas",
+        "son",
+        "ses",
+        "sa",
+        "leur",
+        "leurs",
+        "cette",
+        "ces",
+        "été",
+        "conseil",
+        "sécurité",
+    ]
+)
+_ENGLISH = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "that",
+        "for",
+        "by",
+        "with",
+        "on",
+        "its",
+        "which",
+        "as",
+        "be",
+        "are",
+        "this",
+        "from",
+        "at",
+    ]
+)
 _WORD = re.compile(r"[a-zà-ÿ]+")
 
 

@@ -22,11 +22,11 @@ _NUM = (
 )
 _DATE = r"(?:\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4})?"
 _LINK = r"(?:,\s*(?:and\s+)?|\s+and\s+|\s+to\s+|,?\s+as well as\s+)"
-CHAIN = re.compile(
-    rf"\b(?P<kind>[Rr]esolutions?|[Dd]ecisions?)\s+(?P<items>{_NUM}{_DATE}(?:{_LINK}{_NUM}{_DATE})*)"
-)
+CHAIN = re.compile(rf"\b(?P<kind>[Rr]esolutions?|[Dd]ecisions?)\s+(?P<items>{_NUM}{_DATE}(?:{_LINK}{_NUM}{_DATE})*)")
 _ITEM = re.compile(rf"(?P<num>{_NUM})(?:\s+of\s+\d{{1,2}}\s+[A-Z][a-z]+\s+(?P<year>\d{{4}}))?")
-_ORGAN = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, ORGANS), key=len, reverse=True)) + r"|Council|its|their)\b")
+_ORGAN = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, ORGANS), key=len, reverse=True)) + r"|Council|its|their)\b"
+)
 _CLAUSE_END = re.compile(r"[;:.](?:\s|$)")
 _COUNCILS = frozenset({SC, HRC, "Economic and Social Council", "Trusteeship Council"})
 _SPACES = re.compile(r"\s+")
@@ -83,4 +83,4 @@ def _organ_word(window: str, doc_body: str | None, *, near: bool) -> str | None:
         return doc_body if near else None
     if found == "Council":
         return doc_body if doc_body in _COUNCILS else (SC if near else None)
-    return ORGANS[found] if found in ORGANS else GA
+    return ORGANS.get(found, GA)

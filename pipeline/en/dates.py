@@ -41,6 +41,11 @@ def find_dates(text: str) -> Iterator[DateMention]:
             first_month = MONTHS[m.group("m1")] if m.group("m1") else month
             first_year = int(m.group("y1")) if m.group("y1") else year
             if value := iso(first_year, first_month, int(m.group("d1"))):
-                yield DateMention(m.start("d1"), m.end("y1") if m.group("y1") else m.end("m1") if m.group("m1") else m.end("d1"), value, "day")
+                yield DateMention(
+                    m.start("d1"),
+                    m.end("y1") if m.group("y1") else m.end("m1") if m.group("m1") else m.end("d1"),
+                    value,
+                    "day",
+                )
         if value := iso(year, month, day):
             yield DateMention(m.start("d"), m.end(), value, "day")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.en._data import instruments, organizations, states as state_data
+from pipeline.en._data import instruments, organizations
+from pipeline.en._data import states as state_data
 from pipeline.gazetteer import Gazetteer, Name
 
 _SEPARATORS = re.compile(r"^[\s,;:*]*(?:and)?[\s,;:*]*$")

@@ -89,7 +89,12 @@ def _old_number(m: re.Match[str]) -> Mapping[str, Any]:
     """``1514 (XV). Declaration on …``; OCR gives ``12 (1).`` for ``12 (I).``"""
     session = m.group("sess").replace("1", "I").replace("l", "I")
     part = f" {m.group('part').strip()}" if m.group("part") else ""
-    return {"number": f"{m.group('n')}{part} ({session})", "title": m.group("title").strip(), "doc_type": "resolution", "body": GA}
+    return {
+        "number": f"{m.group('n')}{part} ({session})",
+        "title": m.group("title").strip(),
+        "doc_type": "resolution",
+        "body": GA,
+    }
 
 
 def _sc_number(m: re.Match[str]) -> Mapping[str, Any]:
@@ -135,18 +140,54 @@ HEADER: tuple[Rule, ...] = (
     _r("ga", rf"^(?P<date>{_DATE})$", "masthead_date", _masthead_date),
     _r("ga", rf"^(?P<ord>{_ORD})\s+(?:regular\s+)?session$", "session", _session, _I),
     _r("ga", rf"^{_ORD}\s+(?:emergency\s+)?special\s+session$", "session", nothing, _I),
-    _r("ga", r"^(?:Provisional\s+)?[Aa]genda items?\s+(?P<item>\d+\s?(?:\([a-z]\))?)(?P<title>.*)$", "agenda_item", _agenda),
-    _r("ga", rf"^Resolution adopted by the (?P<organ>{ORGAN_ALTERNATION})(?:\s+on\s+(?P<date>{_DATE}))?$", "adoption", _adopted, _I),
+    _r(
+        "ga",
+        r"^(?:Provisional\s+)?[Aa]genda items?\s+(?P<item>\d+\s?(?:\([a-z]\))?)(?P<title>.*)$",
+        "agenda_item",
+        _agenda,
+    ),
+    _r(
+        "ga",
+        rf"^Resolution adopted by the (?P<organ>{ORGAN_ALTERNATION})(?:\s+on\s+(?P<date>{_DATE}))?$",
+        "adoption",
+        _adopted,
+        _I,
+    ),
     _r("ga", rf"^on (?P<date>{_DATE})$", "adoption", _adoption_date),
-    _r("ga", rf"^\[on the reports? of the (?P<c>{COMMITTEE_ALTERNATION})\s*(?:\((?P<symbols>.*)\))?\]$", "report_reference", _report, _I),
-    _r("ga", r"^\[without reference to a Main Committee\s*(?:\((?P<symbols>.*)\))?\]$", "report_reference", _without_reference, _I),
+    _r(
+        "ga",
+        rf"^\[on the reports? of the (?P<c>{COMMITTEE_ALTERNATION})\s*(?:\((?P<symbols>.*)\))?\]$",
+        "report_reference",
+        _report,
+        _I,
+    ),
+    _r(
+        "ga",
+        r"^\[without reference to a Main Committee\s*(?:\((?P<symbols>.*)\))?\]$",
+        "report_reference",
+        _without_reference,
+        _I,
+    ),
     _r("yearbook", r"^Resolutions? adopted (?:on the reports? of|without reference to)\b.*$", "section", nothing, _I),
     _r("ga", r"^(?P<s>(?:ES-|S-)?\d+)/(?P<n>\d+)\s*\.(?:\s+(?P<title>.+))?$", "title", _number),
     _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\((?P<y>\d{4})\)$", "symbol", _sc_number),
-    _r("sc", r"^Adopted\b.*?\bat its (?P<m>\d+)(?:st|nd|rd|th|d)\s+meeting\b(?P<rest>.*)$", "adoption", _sc_adopted, _I),
-    _r("yearbook", rf"^(?P<n>\d+)\s*\(\s?(?P<y>\d{{4}})\s?\)\s*\.\s*Resolution of (?P<date>{_DATE})\.?$", "symbol", _sc_yearbook, _I),
+    _r(
+        "sc", r"^Adopted\b.*?\bat its (?P<m>\d+)(?:st|nd|rd|th|d)\s+meeting\b(?P<rest>.*)$", "adoption", _sc_adopted, _I
+    ),
+    _r(
+        "yearbook",
+        rf"^(?P<n>\d+)\s*\(\s?(?P<y>\d{{4}})\s?\)\s*\.\s*Resolution of (?P<date>{_DATE})\.?$",
+        "symbol",
+        _sc_yearbook,
+        _I,
+    ),
     _r("yearbook", rf"^of (?P<date>{_DATE})$", "adoption_date", _adoption_date),
-    _r("yearbook", r"^(?P<n>\d+)\s*(?P<part>[A-Z]\s)?\((?P<sess>[IVXLC1l]+)\)\s*\.\s*(?P<title>\S.*)$", "title", _old_number),
+    _r(
+        "yearbook",
+        r"^(?P<n>\d+)\s*(?P<part>[A-Z]\s)?\((?P<sess>[IVXLC1l]+)\)\s*\.\s*(?P<title>\S.*)$",
+        "title",
+        _old_number,
+    ),
     _r("yearbook", r"^\[(?P<s>[A-Z]{1,6}/\d+)[^\]]*\]$", "draft_symbol", _draft_symbol),
     _r("draft", r"^(?P<names>.+?):\**\s*(?:revised\s+)?draft resolution\**$", "sponsors", _sponsors, _I),
     _r("draft", r"^(?:revised\s+)?draft resolution\**$", "document_kind", _draft, _I),
@@ -200,8 +241,20 @@ def _closing_vote(m: re.Match[str]) -> Mapping[str, Any]:
 
 
 CLOSING: tuple[Rule, ...] = (
-    _r("yearbook", r"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$", "adoption", _closing_adoption, _I),
-    _r("ga", rf"^(?P<m>\d+(?:st|nd|rd|th|d)|{_ORD})\s+plenary\s+meeting\b[.,;]?\s*(?:(?P<date>{_DATE})\.?)?$", "meeting", _closing_meeting, _I),
+    _r(
+        "yearbook",
+        r"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$",
+        "adoption",
+        _closing_adoption,
+        _I,
+    ),
+    _r(
+        "ga",
+        rf"^(?P<m>\d+(?:st|nd|rd|th|d)|{_ORD})\s+plenary\s+meeting\b[.,;]?\s*(?:(?P<date>{_DATE})\.?)?$",
+        "meeting",
+        _closing_meeting,
+        _I,
+    ),
     _r("ga", rf"^(?P<date>{_DATE})\.?$", "date", _closing_date),
     _r("hrc", r"^\[(?P<how>Adopted\b.*)\]$", "vote", _closing_vote, _I),
 )
@@ -234,14 +287,16 @@ FOOTNOTES: tuple[Rule, ...] = (
 )
 
 LABELS: tuple[LabelStyle, ...] = (
-    LabelStyle("arabic", re.compile(r"^(?P<n>\d{1,3})\s?\.(?=\s|$)\s*"), lambda n: int(n), operative=True),
+    LabelStyle("arabic", re.compile(r"^(?P<n>\d{1,3})\s?\.(?=\s|$)\s*"), int, operative=True),
+    LabelStyle("roman", re.compile(r"^\((?P<n>[ivxl]{1,6})\)\s*"), roman_to_int),
     LabelStyle("alpha", re.compile(r"^\((?P<n>[a-z]{1,3})\)\s*"), alpha_ordinal),
-    LabelStyle("roman", re.compile(r"^\((?P<n>[ivxl]{1,6})\)\s*"), lambda n: roman_to_int(n)),
-    LabelStyle("section-roman", re.compile(r"^(?P<n>[IVX]{1,5})\.\s+(?=[A-Z])"), lambda n: roman_to_int(n), section=True),
+    LabelStyle("section-roman", re.compile(r"^(?P<n>[IVX]{1,5})\.\s+(?=[A-Z])"), roman_to_int, section=True),
     LabelStyle("section-letter", re.compile(r"^(?P<n>[A-H])\.\s+(?=[A-Z][a-z])"), lambda n: ord(n) - 64, section=True),
 )
 LABEL_TWINS = {"roman": "alpha"}
-SPLIT_RUN_ON = re.compile(r"(?<=[;:])\s+(?=\d{1,3}\.\s+[A-Z]|\([a-z]{1,2}\)\s+[A-Z])|(?<=\.)\s+(?=\d{1,3}\.\s+[A-Z][a-z]+s\b)")
+SPLIT_RUN_ON = re.compile(
+    r"(?<=[;:])\s+(?=\d{1,3}\.\s+[A-Z]|\([a-z]{1,2}\)\s+[A-Z])|(?<=\.)\s+(?=\d{1,3}\.\s+[A-Z][a-z]+s\b)"
+)
 
 
 def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
@@ -250,7 +305,12 @@ def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
 
 #: What opens an item of a compilation page: a resolution's heading, or a decision.
 ITEM_HEADINGS: tuple[Rule, ...] = (
-    _r("yearbook", r"^(?P<n>\d+)\s*(?:[A-Z]\s)?\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.\s+\S", "resolution", _item_number),
+    _r(
+        "yearbook",
+        r"^(?P<n>\d+)\s*(?:[A-Z]\s)?\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.\s+\S",
+        "resolution",
+        _item_number,
+    ),
     _r("yearbook", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?\d{4}\s?\)", "resolution", _item_number),
     _r("yearbook", r"^(?:Decisions?|DECISIONS?)$", "decision"),
 )

@@ -10,7 +10,8 @@ from pipeline.en.lexicon import ORDINAL, ORGANS, ordinal_to_int
 from pipeline.profile import Mention, TagContext
 
 _SESSION = re.compile(
-    rf"\b(?P<ord>{ORDINAL.pattern}|\d+(?:st|nd|rd|th))\s+(?:regular\s+)?session\b(?:\s+of\s+the\s+(?P<organ>General Assembly|Human Rights Council|Economic and Social Council))?",
+    rf"\b(?P<ord>{ORDINAL.pattern}|\d+(?:st|nd|rd|th))\s+(?:regular\s+)?session\b"
+    r"(?:\s+of\s+the\s+(?P<organ>General Assembly|Human Rights Council|Economic and Social Council))?",
     re.IGNORECASE,
 )
 _AGENDA = re.compile(r"\b[Aa]genda item\s+(\d+\s?(?:\([a-z]\))?)")

@@ -28,7 +28,16 @@ ORGANS: dict[str, str] = {
     "小组委员会": SUB,
 }
 #: Organ names that open an enacting formula (the full names; 安理会 never does).
-FORMULA_ORGANS = ("联合国大会", "大会", "人权理事会", "安全理事会", "经济及社会理事会", "经济暨社会理事会", "托管理事会", "人权委员会")
+FORMULA_ORGANS = (
+    "联合国大会",
+    "大会",
+    "人权理事会",
+    "安全理事会",
+    "经济及社会理事会",
+    "经济暨社会理事会",
+    "托管理事会",
+    "人权委员会",
+)
 ORGAN_ALTERNATION = "|".join(sorted(FORMULA_ORGANS, key=len, reverse=True))
 
 COMMITTEES: dict[str, str] = {

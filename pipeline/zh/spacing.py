@@ -14,7 +14,9 @@ _NO_WORD = rf"(?:[^\s{CJK}A-Za-z]|[A-Za-z](?![A-Za-z]))"
 #: a Latin word; a space before Chinese goes unless the last 40 characters of the token before it
 #: have one. The second rule runs over the reversed text, where it reads like the first.
 _SPACE_AFTER_CJK = re.compile(rf" (?<=[{CJK}] )(?={_NO_WORD}*(?![^\s{CJK}]))")
-_SPACE_BEFORE_CJK_REVERSED = re.compile(rf" (?<=[{CJK}] )(?={_NO_WORD}{{0,39}}(?![^\s{CJK}])|{_NO_WORD}{{39}}[^\s{CJK}])")
+_SPACE_BEFORE_CJK_REVERSED = re.compile(
+    rf" (?<=[{CJK}] )(?={_NO_WORD}{{0,39}}(?![^\s{CJK}])|{_NO_WORD}{{39}}[^\s{CJK}])"
+)
 
 
 def spacing(text: str) -> str:

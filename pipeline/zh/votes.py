@@ -22,7 +22,9 @@ _NO = (re.compile(rf"对\s*{_N}\s*票?{_NAMES}"), re.compile(rf"{_N}\s*票反对
 _ABSTAIN = (re.compile(rf"{_N}\s*票弃权{_NAMES}"), re.compile(rf"弃权(?:者|国)?\s*{_N}\s*(?:票|国|人|个)?{_NAMES}"))
 _UNANIMOUS = re.compile(r"(?<!协商)一致通过|全体一致")
 _WITHOUT = re.compile(r"协商一致|未经表决|未举行表决|未付表决|不经表决|无异议")
-_NOT_VOTING = re.compile(r"出席但?不参加(?:投票|表决)|缺席|未参加(?:投票|表决)|没有参加(?:投票|表决)|不参加(?:投票|表决)")
+_NOT_VOTING = re.compile(
+    r"出席但?不参加(?:投票|表决)|缺席|未参加(?:投票|表决)|没有参加(?:投票|表决)|不参加(?:投票|表决)"
+)
 _NOTE_NOT_VOTING = re.compile(r"[(（](?P<names>[^)）]+)[)）][^，,。]*?(?:没有|未)参加(?:投票|表决)")
 
 

@@ -68,9 +68,7 @@ def bucket(store: ObjectStore) -> Iterator[str]:
 
 def flushed(url: str, *, decode_responses: bool = False) -> Iterator[redis.Redis]:
     """A client of the Redis database at ``url``, emptied before and after use."""
-    client = redis.Redis.from_url(
-        url, socket_connect_timeout=2, socket_timeout=5, decode_responses=decode_responses
-    )
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5, decode_responses=decode_responses)
     client.ping()  # fails the test (no skip) when Redis is not running
     client.flushdb()
     try:

@@ -63,8 +63,12 @@ class Service:
                 processed_bucket=unique_bucket_name("out"),
                 failed_bucket=unique_bucket_name("failed"),
             ),
-            worker=WorkerSettings(visibility_timeout=VISIBILITY_TIMEOUT, task_time_limit=TASK_TIME_LIMIT,
-                                  max_retries=2, retry_backoff_max=2),
+            worker=WorkerSettings(
+                visibility_timeout=VISIBILITY_TIMEOUT,
+                task_time_limit=TASK_TIME_LIMIT,
+                max_retries=2,
+                retry_backoff_max=2,
+            ),
         )
         self.store = S3ObjectStore(seaweed.s3_endpoint, "docpipe", "docpipe-secret")
         self.store.ensure_bucket(self.settings.storage.inbox_bucket)
@@ -92,9 +96,27 @@ class Service:
         """``celery -A workers worker`` in its own process group (so SIGKILL takes the pool too)."""
         log = (self.tmp / f"worker-{name}.log").open("wb")
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workers", "worker", "-c", "1", "-n", f"{name}@%h",
-             "--without-gossip", "--without-mingle", "-l", "info"],
-            cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workers",
+                "worker",
+                "-c",
+                "1",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=self.env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.workers.append(worker)
         return worker
@@ -113,8 +135,9 @@ class Service:
 
     def upload(self, key: str, data: bytes) -> ObjectEvent:
         etag = self.store.put_bytes(self.settings.storage.inbox_bucket, key, data)
-        return ObjectEvent(bucket=self.settings.storage.inbox_bucket, key=key, etag=etag, size=len(data),
-                           source="upload")
+        return ObjectEvent(
+            bucket=self.settings.storage.inbox_bucket, key=key, etag=etag, size=len(data), source="upload"
+        )
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.tmp.glob("*.log"))
@@ -131,8 +154,11 @@ def service(seaweed: SeaweedServer, tmp_path: Path) -> Iterator[Service]:
         svc.stop_workers()
         client.flushdb()
         client.close()
-        for name in (svc.settings.storage.inbox_bucket, svc.settings.storage.processed_bucket,
-                     svc.settings.storage.failed_bucket):
+        for name in (
+            svc.settings.storage.inbox_bucket,
+            svc.settings.storage.processed_bucket,
+            svc.settings.storage.failed_bucket,
+        ):
             with contextlib.suppress(ObjectNotFoundError):
                 svc.store.remove_bucket(name)
 
@@ -173,9 +199,11 @@ def test_document_is_processed_and_announced(service: Service, events: SimpleQue
     assert body["data"]["doc_id"] == doc_id and body["data"]["output"]["output_bucket"] == out
     document = json.loads(service.store.get_bytes(out, f"{doc_id}/document.json"))
     assert document["doc_id"] == doc_id
-    assert body["data"]["counts"] == {"segments": len(document["segments"]),
-                                      "entities": len(document["entities"]),
-                                      "warnings": len(document["warnings"])}
+    assert body["data"]["counts"] == {
+        "segments": len(document["segments"]),
+        "entities": len(document["entities"]),
+        "warnings": len(document["warnings"]),
+    }
     assert body["data"]["meta"] == document["meta"]
     assert [o.key for o in service.store.list_objects(out, f"{doc_id}/")] == [f"{doc_id}/document.json"]
     assert service.ledger.document(doc_id)["state"] == "published"
@@ -249,8 +277,9 @@ def test_events_on_rabbitmq(service: Service) -> None:
     """With DOCPIPE_PUBLISH__URL=amqp://... the event arrives on a RabbitMQ queue bound to the exchange."""
     with Connection(AMQP_URL) as conn:
         exchange = Exchange("docpipe.events", type="topic", durable=True)
-        queue = conn.SimpleQueue(Queue(f"test.events.{uuid.uuid4().hex[:8]}", exchange,
-                                       routing_key="document.processed", auto_delete=True))
+        queue = conn.SimpleQueue(
+            Queue(f"test.events.{uuid.uuid4().hex[:8]}", exchange, routing_key="document.processed", auto_delete=True)
+        )
         service.start_worker("amqp", DOCPIPE_PUBLISH__URL=AMQP_URL)
         event = service.upload("amqp/doc.txt", seed_bytes(0))
         enqueue(event, service.app)

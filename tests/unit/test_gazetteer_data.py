@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
-from pipeline._data import member_states, organizations
-from pipeline._data.t2s import T2S
+from pipeline.zh._data import member_states, organizations
+from pipeline.zh._data.t2s import T2S
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -113,10 +113,10 @@ class TestMemberStates:
         assert not set(blockers) & set(_surface_owners())
 
     def test_generated_module_is_up_to_date(self) -> None:
-        """Rendering data/unterm_names.csv gives the committed pipeline/_data/member_states.py."""
+        """Rendering data/unterm_names.csv gives the committed pipeline/zh/_data/member_states.py."""
         build = _script("build_gazetteer")
         csv_text = (ROOT / "data" / "unterm_names.csv").read_text(encoding="utf-8")
-        committed = (ROOT / "pipeline" / "_data" / "member_states.py").read_text(encoding="utf-8")
+        committed = (ROOT / "pipeline" / "zh" / "_data" / "member_states.py").read_text(encoding="utf-8")
         assert build.render(csv_text) == committed
 
 

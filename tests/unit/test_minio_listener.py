@@ -26,8 +26,9 @@ class _FakeClient:
         self.calls: list[dict[str, Any]] = []
 
     @contextlib.contextmanager
-    def listen_bucket_notification(self, bucket_name: str, prefix: str = "", suffix: str = "",
-                                   events: tuple[str, ...] = ()) -> Iterator[list[dict[str, Any]]]:
+    def listen_bucket_notification(
+        self, bucket_name: str, prefix: str = "", suffix: str = "", events: tuple[str, ...] = ()
+    ) -> Iterator[list[dict[str, Any]]]:
         self.calls.append({"bucket": bucket_name, "prefix": prefix, "events": events})
         step = self.connections.pop(0) if self.connections else _not_implemented()
         if isinstance(step, Exception):

@@ -53,8 +53,13 @@ def deps() -> Iterator[Deps]:
     settings = Settings(worker=WorkerSettings(max_retries=2))
     store = InMemoryObjectStore()
     store.ensure_bucket(settings.storage.inbox_bucket)
-    yield Deps(settings=settings, store=store, redis=client, ledger=Ledger(client, prefix=prefix),
-               publisher=RecordingPublisher())
+    yield Deps(
+        settings=settings,
+        store=store,
+        redis=client,
+        ledger=Ledger(client, prefix=prefix),
+        publisher=RecordingPublisher(),
+    )
     keys = list(client.scan_iter(f"{prefix}*"))
     if keys:
         client.delete(*keys)
@@ -89,7 +94,9 @@ class TestProcessed:
         assert document["provenance"]["sha256"] == doc_id and document["provenance"]["size"] == len(data)
         assert [o.key for o in deps.store.list_objects(out)] == [f"{doc_id}/document.json"]
         assert deps.store.stat(out, f"{doc_id}/document.json").metadata == {
-            "doc-id": doc_id, "pipeline-version": PIPELINE_VERSION}
+            "doc-id": doc_id,
+            "pipeline-version": PIPELINE_VERSION,
+        }
         [(key, event)] = publisher(deps).events
         assert key == "document.processed" and event.type == "org.docpipe.document.processed"
         assert event.subject == "a/res.txt" and event.source == f"/docpipe/{deps.settings.storage.inbox_bucket}"
@@ -118,8 +125,9 @@ class TestProcessed:
         handle(deps, upload(deps, "a/one.txt", data), task_id="t1")
         puts = [c for c in deps.store.calls if c[0] == "put_bytes"]
         assert handle(deps, upload(deps, "b/two.txt", data), task_id="t2") == "duplicate"
-        assert [c for c in deps.store.calls if c[0] == "put_bytes"][len(puts):] == [
-            ("put_bytes", deps.settings.storage.inbox_bucket, "b/two.txt")]
+        assert [c for c in deps.store.calls if c[0] == "put_bytes"][len(puts) :] == [
+            ("put_bytes", deps.settings.storage.inbox_bucket, "b/two.txt")
+        ]
         assert publisher(deps).keys() == ["document.processed", "document.duplicate"]
         bucket = deps.settings.storage.inbox_bucket
         etag = deps.store.stat(bucket, "b/two.txt").etag or ""
@@ -141,7 +149,6 @@ class TestProcessed:
         assert handle(deps, old, task_id="t1") == "superseded"
         assert handle(deps, new, task_id="t2") == "published"
         assert publisher(deps).keys() == ["document.processed"]
-
 
     def test_etag_that_is_not_an_md5_is_trusted(self, deps: Deps) -> None:
         """Encrypted MinIO objects have 32-hex ETags that are no MD5: the store confirms the version."""
@@ -224,7 +231,6 @@ class TestFailures:
         assert deps.ledger.begin(obj, "other-task").status == "started"
         assert handle(deps, payload, task_id="t1") == "in_flight"
         assert handle(deps, payload, task_id="other-task") == "published"
-
 
     def test_claim_is_dropped_with_the_outcome_and_others_are_left_alone(self, deps: Deps) -> None:
         """The claim goes with the ``published`` record (one round trip); a claim held by another
