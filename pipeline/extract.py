@@ -9,7 +9,6 @@ document's own symbol in its masthead is meta, not a citation.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from itertools import accumulate
 from typing import Any
 
@@ -18,6 +17,8 @@ from schemas.stages import SegmentedDocument
 
 #: Entity types whose ``body`` is kept (the organ of a citation or a session).
 _WITH_BODY = frozenset({"resolution", "decision", "session"})
+#: Entity types that the document's own symbol in its masthead would be.
+_OWN_TYPES = frozenset({"resolution", "decision", "document_symbol"})
 
 
 def extract(doc: SegmentedDocument, profile: Profile) -> list[dict[str, Any]]:
@@ -37,25 +38,27 @@ def extract(doc: SegmentedDocument, profile: Profile) -> list[dict[str, Any]]:
     texts = [seg.text for seg in segments]
     starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
     entities: list[dict[str, Any]] = []
-    for m in found:
-        index = bisect_right(starts, m.start) - 1
-        seg_start, seg_text, seg = starts[index], texts[index], segments[index]
-        if m.value == own and m.type in ("resolution", "decision", "document_symbol") and seg.id in header:
+    index, last = 0, len(starts) - 1
+    for start, end, etype, value, body, extra in found:
+        while index < last and starts[index + 1] <= start:  # mentions come in order: walk the segments
+            index += 1
+        seg_start, seg_text, seg_id = starts[index], texts[index], segments[index].id
+        if value == own and etype in _OWN_TYPES and seg_id in header:
             continue  # the document's own symbol in its masthead is meta
-        local, local_end = m.start - seg_start, min(m.end - seg_start, len(seg_text))
+        local, local_end = start - seg_start, min(end - seg_start, len(seg_text))
         if local_end <= local:
             continue
         entities.append(
             {
-                "type": m.type,
+                "type": etype,
                 "text": seg_text[local:local_end],
-                "value": m.value,
-                "segment": seg.id,
+                "value": value,
+                "segment": seg_id,
                 "start": local,
                 "end": local_end,
-                "body": m.body if m.type in _WITH_BODY else None,
-                "precision": m.extra if m.type == "date" else None,
-                "iso3": m.extra if m.type == "member_state" else None,
+                "body": body if etype in _WITH_BODY else None,
+                "precision": extra if etype == "date" else None,
+                "iso3": extra if etype == "member_state" else None,
             }
         )
     return entities

@@ -21,6 +21,8 @@ _NUMBER_ALONE = re.compile(r"^\d{1,3}$")
 #: After a page break, how many lines may be a running head.
 _HEAD_LINES = 5
 _HEAD_MIN, _HEAD_MAX = 8, 160
+#: How many lines back a closing line opens the notes that follow it.
+_CLOSING_REACH = 12
 #: How many lines of the first page a running head may repeat (its masthead and title).
 _HEAD_REGION = 30
 
@@ -73,7 +75,6 @@ class _State:
     blank: bool = False
     zone: list[tuple[str | None, Line]] | None = None  # a footnote zone's lines: (number or None, line)
     zone_furniture: int | None = None  # how many zone lines came before its first furniture line
-    closed: bool = False  # a closing line was seen
     after_break: int = 0  # lines left that may be a running head
     first_page: list[str] = field(default_factory=list)
     first_page_done: bool = False
@@ -90,8 +91,15 @@ class _State:
 
     def add(self, line: Line, furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> None:
         raw = line.raw
-        if first_match(furniture, raw) is not None or (self.after_break and _is_running_head(raw, self.first_page)):
-            self._furniture(line, running_head=first_match(furniture, raw) is None)
+        if self.zone is None and not self.after_break and not _special(furniture, notes).match(raw):
+            if not self.first_page_done:  # the usual line: body text, told in one step
+                self.first_page.append(raw)
+            self.lines.append(line)
+            return
+        if first_match(furniture, raw) is not None:
+            self._furniture(line, running_head=False)
+        elif self.after_break and _is_running_head(raw, self.first_page):
+            self._furniture(line, running_head=True)
         elif _SEPARATOR.match(raw):
             self.close_zone()
             line.kind, self.zone = "separator", []
@@ -118,10 +126,22 @@ class _State:
     def _opens_zone(self, line: Line, notes: tuple[Rule, ...]) -> bool:
         """A note at a page's foot without a rule (role ``note+``), or a number alone after the
         closing: the notes run to the end of the page."""
-        found = first_match(notes, line.raw)
-        if (found is not None and found[0].role == "note+") or (_NUMBER_ALONE.match(line.raw) and self.closed):
+        raw = line.raw
+        if _NUMBER_ALONE.match(raw):
+            opens = self._after_closing()
+        else:
+            found = first_match(notes, raw)
+            opens = found is not None and found[0].role == "note+"
+        if opens:
             self.zone = []
-            return True
+        return opens
+
+    def _after_closing(self) -> bool:
+        """Whether a closing line (``3rd plenary meeting``) stands among the last lines."""
+        for line in reversed(self.lines[-_CLOSING_REACH:]):
+            found = first_match(self.closing, line.raw) if line.kind == "body" and self.closing else None
+            if found is not None and found[0].role == "meeting":
+                return True
         return False
 
     def _zone_line(self, line: Line, notes: tuple[Rule, ...]) -> None:
@@ -146,8 +166,24 @@ class _State:
             line.sure = rule.role == "note"
         elif _NUMBER_ALONE.match(raw):
             line.kind = "furniture"  # a page number
-        elif self.closing and (closing := first_match(self.closing, raw)) and closing[0].role == "meeting":
-            self.closed = True
+
+
+_SPECIAL: dict[tuple[int, int], tuple[tuple[Rule, ...], tuple[Rule, ...], re.Pattern[str]]] = {}
+
+
+def _special(furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> re.Pattern[str]:
+    """One pattern for every line that is not plain body text: furniture, a note, a separator,
+    a number alone."""
+    key = (id(furniture), id(notes))
+    found = _SPECIAL.get(key)
+    if found is None:
+        parts = [_SEPARATOR.pattern, _NUMBER_ALONE.pattern]
+        for rule in (*furniture, *notes):
+            flags = "i" if rule.pattern.flags & re.IGNORECASE else ""
+            pattern = re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern)
+            parts.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")
+        found = _SPECIAL.setdefault(key, (furniture, notes, re.compile("|".join(parts))))
+    return found[2]
 
 
 def _zone_notes(zone: list[tuple[str | None, Line]], furniture_at: int | None) -> list[Line]:

@@ -13,7 +13,7 @@ profile package and new rows, never an edit of the stages.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -43,13 +43,43 @@ class Rule:
         return self.pattern.match(line)
 
 
-def first_match(rules: Iterable[Rule], line: str) -> tuple[Rule, re.Match[str]] | None:
-    """The first row of ``rules`` whose pattern matches ``line`` (at its start), with the match."""
+def first_match(rules: tuple[Rule, ...], line: str) -> tuple[Rule, re.Match[str]] | None:
+    """The first row of ``rules`` whose pattern matches ``line`` (at its start), with the match.
+
+    Most lines match no row: one combined pattern of the whole table (its gate) says so in one
+    step, and only a line it matches is tried row by row."""
+    gate = _GATES.get(id(rules))
+    if gate is None:
+        gate = _gate(rules)
+    if gate[1] is not None and gate[1].match(line) is None:
+        return None
     for rule in rules:
         m = rule.pattern.match(line)
         if m is not None:
             return rule, m
     return None
+
+
+#: id of a rule table -> (the table, kept so its id stays its own; the table's gate)
+_GATES: dict[int, tuple[tuple[Rule, ...], re.Pattern[str] | None]] = {}
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_NAMED_REFERENCE = re.compile(r"\(\?P=\w+\)")
+
+
+def _gate(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, ...], re.Pattern[str] | None]:
+    """One pattern matching where any row of ``rules`` may match (named groups made plain)."""
+    parts = []
+    for rule in rules:
+        pattern = _NAMED_GROUP.sub("(?:", rule.pattern.pattern)
+        if _NAMED_REFERENCE.search(pattern):
+            return _GATES.setdefault(id(rules), (rules, None))
+        flags = "i" if rule.pattern.flags & re.IGNORECASE else ""
+        parts.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")
+    try:
+        gate: re.Pattern[str] | None = re.compile("|".join(parts)) if parts else None
+    except re.error:
+        gate = None
+    return _GATES.setdefault(id(rules), (rules, gate))
 
 
 class LabelStyle(NamedTuple):
@@ -65,6 +95,18 @@ class LabelStyle(NamedTuple):
     ordinal: Callable[[str], int | None]
     operative: bool = False
     section: bool = False  # numbers sections (``I.``, ``A.``): always a heading
+
+
+_LABEL_GATES: dict[int, tuple[tuple[LabelStyle, ...], re.Pattern[str]]] = {}
+
+
+def label_gate(labels: tuple[LabelStyle, ...]) -> re.Pattern[str]:
+    """One pattern matching where any numbering style of ``labels`` opens a text."""
+    found = _LABEL_GATES.get(id(labels))
+    if found is None:
+        pattern = "|".join(f"(?:{_NAMED_GROUP.sub('(?:', style.pattern.pattern)})" for style in labels)
+        found = _LABEL_GATES.setdefault(id(labels), (labels, re.compile(pattern)))
+    return found[1]
 
 
 class DateMention(NamedTuple):

@@ -21,6 +21,7 @@ from pipeline.script import restore, restored_text
 from pipeline.segment import segment
 from pipeline.version import PIPELINE_VERSION
 from schemas import ProcessedDocument
+from schemas.stages import Part
 
 
 def process(data: bytes, name: str, *, on_stage: Callable[[str], None] | None = None) -> ProcessedDocument:
@@ -42,7 +43,7 @@ def process(data: bytes, name: str, *, on_stage: Callable[[str], None] | None = 
     mark("segmented")
     entities = extract(segmented, profile)
     mark("extracted")
-    segments = [s.model_dump() for s in segmented.segments]
+    segments = [_fields(part) for part in segmented.segments]
     meta = segmented.meta.model_dump()
     warnings = [w.model_dump() for w in segmented.warnings]
     if view is not None:
@@ -92,6 +93,21 @@ def _restore_script(
             if entity["value"] == simplified:
                 printed.setdefault(simplified, entity["text"])
             entity["value"] = printed.get(entity["value"], entity["value"])
+
+
+def _fields(part: Part) -> dict[str, Any]:
+    """A segment's fields, to be validated with the whole document."""
+    return {
+        "id": part.id,
+        "kind": part.kind,
+        "num": part.num,
+        "parent": part.parent,
+        "text": part.text,
+        "role": part.role,
+        "spans": part.spans,
+        "footnote_refs": [{"num": r.num, "offset": r.offset} for r in part.footnote_refs],
+        "cited_by": part.cited_by,
+    }
 
 
 def _ignore(_stage: str) -> None:

@@ -21,11 +21,13 @@ from pipeline.compilation import pick_item
 from pipeline.masthead import read_masthead
 from pipeline.meta import derive
 from pipeline.profile import Profile, first_match
-from pipeline.structure import Body, Seg, operative_style, place
-from schemas import Meta, ProcessingWarning, Segment, VoteCounts
-from schemas.stages import Block, CleanDocument, SegmentedDocument
+from pipeline.structure import Body, Seg, label_of, operative_style, place
+from schemas import Meta, ProcessingWarning, VoteCounts
+from schemas.stages import Block, CleanDocument, Part, Ref, SegmentedDocument
 
 _LATIN_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]\s*\b(and|or|of|the|in|to)\b\s*[\u4e00-\u9fff]")
+#: Part of every ``_LATIN_IN_CHINESE`` match; opening with a word, it is found fast.
+_LATIN_WORD_BEFORE_CHINESE = re.compile(r"(?:and|or|of|the|in|to)\b\s*[\u4e00-\u9fff]")
 
 
 def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> SegmentedDocument:
@@ -49,16 +51,17 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     head = read_masthead([b.text for b in header], profile)
     facts = head.facts
     segments.extend(_masthead_segments(header, head, make))
-    body = Body(profile, operative_style([b.text for b in rest], profile))
+    labels = [label_of(b.text, profile) for b in rest]
+    body = Body(profile, operative_style(labels, profile))
     body.ids.update(s["id"] for s in segments)
     body.counts["preamble"] = sum(1 for s in segments if s["kind"] == "preamble")
     if formula is not None:
         segments.append(_formula_segment(formula, facts, make, profile))
         body.ids.add("formula")
     resolution = formula is not None
-    for block in rest:
+    for block, label in zip(rest, labels, strict=True):
         if resolution:
-            place(body, block, make)
+            place(body, block, label, make)
         else:
             _generic(body, block, make, profile)
     segments.extend(body.segments)
@@ -71,9 +74,7 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     meta = _meta(facts, closing, segments, resolution=resolution, profile=profile, warnings=warnings)
     _check_sequences(segments, warnings)
     _latin_words(segments, profile, warnings)
-    return SegmentedDocument.model_construct(
-        meta=meta, segments=[Segment.model_construct(**s) for s in segments], warnings=[*doc.warnings, *warnings]
-    )
+    return SegmentedDocument(meta=meta, segments=[Part(**s) for s in segments], warnings=[*doc.warnings, *warnings])
 
 
 def _masthead_segments(header: list[Block], head: Any, make: Any) -> list[Seg]:
@@ -116,7 +117,7 @@ def _maker() -> Any:
         shift = len(block.text) - len(body) if text is not None and block.text.endswith(body) else 0
         refs = [r for r in block.footnote_refs if r.offset >= shift] if shift else list(block.footnote_refs)
         if shift:
-            refs = [type(r).model_construct(num=r.num, offset=r.offset - shift) for r in refs]
+            refs = [Ref(r.num, r.offset - shift) for r in refs]
         refs = [r for r in refs if r.offset <= len(body)]
         return {
             "id": seg_id,
@@ -137,13 +138,9 @@ def _joined(first: Block, others: list[Block], text: str) -> Block:
     if not others:
         if text == first.text:
             return first
-        return Block.model_construct(
-            kind="body", text=text, num=None, spans=first.spans, footnote_refs=[], bold=False, rejoined=0
-        )
+        return Block(kind="body", text=text, spans=first.spans)
     spans = [s for b in (first, *others) for s in b.spans]
-    return Block.model_construct(
-        kind="body", text=text, num=None, spans=spans, footnote_refs=list(first.footnote_refs), bold=False, rejoined=0
-    )
+    return Block(kind="body", text=text, spans=spans, footnote_refs=list(first.footnote_refs))
 
 
 def _renumber_recitals(segments: list[Seg]) -> None:
@@ -285,7 +282,7 @@ def _latin_words(segments: list[Seg], profile: Profile, warnings: list[Processin
     if not profile.flags_latin_words:
         return
     text = "\n".join(s["text"] for s in segments if s["kind"] != "footnote")
-    if " and " in text or " or " in text or " of " in text or " the " in text or " in " in text or " to " in text:
+    if _LATIN_WORD_BEFORE_CHINESE.search(text):  # seldom: the full pattern is slow to search
         for m in _LATIN_IN_CHINESE.finditer(text):
             warnings.append(
                 ProcessingWarning(

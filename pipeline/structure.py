@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline._text import last_char
 from pipeline.closing import closing_role
-from pipeline.profile import LabelStyle, Profile, first_match
+from pipeline.profile import LabelStyle, Profile, first_match, label_gate
 
 #: A segment while segmenting: the fields of a ``Segment``.
 Seg = dict[str, Any]
@@ -62,6 +62,8 @@ class Body:
 
 def label_of(text: str, profile: Profile) -> Label | None:
     """The numbering label opening ``text``, if any (the most specific style first)."""
+    if not label_gate(profile.labels).match(text):
+        return None
     for style in profile.labels:
         m = style.pattern.match(text)
         if m is not None and style.ordinal(m.group("n")) is not None:
@@ -69,18 +71,18 @@ def label_of(text: str, profile: Profile) -> Label | None:
     return None
 
 
-def operative_style(texts: list[str], profile: Profile) -> str | None:
+def operative_style(labels: list[Label | None], profile: Profile) -> str | None:
     """The style numbering the operative paragraphs: the first operative style of the profile used."""
     used = set()
-    for text in texts:
-        label = label_of(text, profile)
+    for label in labels:
         if label is not None and label.style.operative:
             used.add(label.style.name)
     return next((s.name for s in profile.labels if s.operative and s.name in used), None)
 
 
-def place(body: Body, block: Any, make: Any) -> None:
-    """Place one body block (a ``Block``); ``make(block, kind, id, **fields)`` builds the segment."""
+def place(body: Body, block: Any, label: Label | None, make: Any) -> None:
+    """Place one body block (a ``Block``) whose numbering label is ``label``;
+    ``make(block, kind, id, **fields)`` builds the segment."""
     profile = body.profile
     text = block.text
     role = closing_role(text, profile.closing) if body.state != "preamble" or body.counts else None
@@ -105,7 +107,6 @@ def place(body: Body, block: Any, make: Any) -> None:
     if body.state == "annex":
         body.segments.append(make(block, "paragraph", body.next_id(f"p-{body.count('paragraph')}"), role="annex"))
         return
-    label = label_of(text, profile)
     if label is not None:
         _labelled(body, block, label, make)
     else:

@@ -294,9 +294,7 @@ LABELS: tuple[LabelStyle, ...] = (
     LabelStyle("section-letter", re.compile(r"^(?P<n>[A-H])\.\s+(?=[A-Z][a-z])"), lambda n: ord(n) - 64, section=True),
 )
 LABEL_TWINS = {"roman": "alpha"}
-SPLIT_RUN_ON = re.compile(
-    r"(?<=[;:])\s+(?=\d{1,3}\.\s+[A-Z]|\([a-z]{1,2}\)\s+[A-Z])|(?<=\.)\s+(?=\d{1,3}\.\s+[A-Z][a-z]+s\b)"
-)
+SPLIT_RUN_ON = re.compile(r"[;:]\s+(?=\d{1,3}\.\s+[A-Z]|\([a-z]{1,2}\)\s+[A-Z])|\.\s+(?=\d{1,3}\.\s+[A-Z][a-z]+s\b)")
 
 
 def _item_number(m: re.Match[str]) -> Mapping[str, Any]:

@@ -22,8 +22,9 @@ _DATE = re.compile(
     rf"年(?<=(?P<y>{_YEAR})年)(?P<m>{_MD})月(?:(?P<d>{_MD})日)?"
     rf"(?:至(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MD})月)?(?:(?P<d2>{_MD})日)?)?"
 )
-#: A month and day with no year before them.
-_YEARLESS = re.compile(rf"(?<![年\d{_CN}])(?P<m>{_MD})月(?P<d>{_MD})日")
+#: A month and day with no year before them: found from 月 (the month before it is read back).
+_MONTH_DAY = re.compile(rf"月(?P<d>{_MD})日")
+_MONTH_CHARS = frozenset(_CN) | frozenset("0123456789")
 _FULL = re.compile(rf"^(?P<y>{_YEAR})年(?P<m>{_MD})月(?P<d>{_MD})日$")
 _MONTH = re.compile("|".join(MONTH_NAMES))
 _AFTER_MONTH = re.compile(r"[\s\d,]*")
@@ -72,14 +73,19 @@ def _yearless(text: str, years: list[tuple[int, int]]) -> Iterator[DateMention]:
     """Month-and-day dates after a dated one on the same line take its year."""
     index = 0
     year: tuple[int, int] | None = None
-    for m in _YEARLESS.finditer(text):
-        while index < len(years) and years[index][0] <= m.start():
+    for m in _MONTH_DAY.finditer(text):
+        start = m.start()
+        while start > 0 and m.start() - start < 3 and text[start - 1] in _MONTH_CHARS:
+            start -= 1
+        if start == m.start() or (start > 0 and (text[start - 1] == "年" or text[start - 1] in _MONTH_CHARS)):
+            continue  # no month, or the month of a dated day
+        while index < len(years) and years[index][0] <= start:
             year = years[index]
             index += 1
-        if year is None or "\n" in text[year[0] : m.start()]:
+        if year is None or "\n" in text[year[0] : start]:
             continue
-        if value := iso(year[1], cn_to_int(m.group("m")), cn_to_int(m.group("d"))):
-            yield DateMention(m.start("m"), m.end(), value, "day")
+        if value := iso(year[1], cn_to_int(text[start : m.start()]), cn_to_int(m.group("d"))):
+            yield DateMention(start, m.end(), value, "day")
 
 
 def _english_reach(text: str) -> tuple[int, int]:

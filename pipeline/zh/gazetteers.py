@@ -1,13 +1,20 @@
-"""Chinese gazetteers: member and historic states, UN bodies and other organizations.
+"""Chinese gazetteers: member and historic States, UN bodies and other organizations.
 
-Built once per process from the generated data modules (``pipeline/zh/_data``). A state's value
-is its canonical UNTERM short name, or an accepted short form as printed (荷兰王国); an alias or a
-misspelling (朝鲜民主主义共和国) reports the canonical name.
+Built once per process from the generated data modules (``pipeline/zh/_data``, written by
+``scripts/build_gazetteers.py``). A State's value is its canonical UNTERM short name (a historic
+State's own name), or an accepted short form as printed (荷兰王国); an alias or a misspelling
+(朝鲜民主主义共和国, 苏维埃社会主义共和国联邦) reports the canonical name. Each hit carries the State's
+ISO-3 code.
+
+States and bodies are matched in separate passes, so each pass also swallows the names of the other
+that contain one of its names: 联合国驻塞浦路斯维持和平部队 and 中国共产党 name no State,
+苏维埃社会主义共和国联邦 names no body (国联 is not in it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pipeline.gazetteer import Gazetteer, Name
@@ -15,31 +22,49 @@ from pipeline.zh._data import member_states, organizations
 
 _SEPARATORS = re.compile(r"^[\s、，,和及以与;；]*$")
 _PIECES = re.compile(r"[、，,;；]|(?<=\S)和(?=\S)")
+_BLOCKER = Name("", "", "")
+
+
+def _state_names() -> dict[str, Name]:
+    names: dict[str, Name] = {}
+    for key, canonical, _status, iso3, surfaces in member_states.STATES:
+        for surface, short in surfaces:
+            names[surface] = Name(surface if short else canonical, key, "member_state", iso3)
+    return names
+
+
+def _body_names() -> dict[str, Name]:
+    names: dict[str, Name] = {}
+    for english, canonical, aliases in organizations.ORGANIZATIONS:
+        for surface in (canonical, *aliases):
+            names.setdefault(surface, Name(canonical, english, "organization"))
+    return names
+
+
+def _with_blockers(names: dict[str, Name], blockers: Iterable[str], others: Iterable[str]) -> Gazetteer:
+    """A gazetteer of ``names`` whose blockers are ``blockers`` and the names of the other pass
+    (``others``) that contain one of ``names``."""
+    probe = Gazetteer(names)
+    table = dict(names)
+    for blocker in blockers:
+        table.setdefault(blocker, _BLOCKER)
+    for other in others:
+        if other not in names and next(probe.find(other), None) is not None:
+            table.setdefault(other, _BLOCKER)
+    return Gazetteer(table)
 
 
 @lru_cache(maxsize=1)
 def states() -> Gazetteer:
-    """Member, observer and historic states (UNTERM short and formal names, aliases, misspellings)."""
-    names: dict[str, Name] = {}
-    iso3 = getattr(member_states, "ISO3", {})
-    for key, canonical, _status, surfaces in member_states.STATES:
-        for surface, short in surfaces:
-            names[surface] = Name(surface if short else canonical, key, "member_state", iso3.get(key))
-    for blocker in member_states.BLOCKERS:
-        names.setdefault(blocker, Name("", "", ""))
-    return Gazetteer(names)
+    """Member, observer, other and historic States (UNTERM short and formal names, aliases,
+    misspellings); territories are blockers."""
+    return _with_blockers(_state_names(), member_states.BLOCKERS, _body_names())
 
 
 @lru_cache(maxsize=1)
 def bodies() -> Gazetteer:
     """UN organs, subsidiary bodies, missions, agencies, funds and programmes, other organizations."""
-    names: dict[str, Name] = {}
-    for english, canonical, aliases in organizations.ORGANIZATIONS:
-        for surface in (canonical, *aliases):
-            names.setdefault(surface, Name(canonical, english, "organization"))
-    for blocker in organizations.BLOCKERS:
-        names.setdefault(blocker, Name("", "", ""))
-    return Gazetteer(names)
+    return _with_blockers(_body_names(), organizations.BLOCKERS, _state_names())
 
 
 def split_sponsors(text: str) -> tuple[list[str], list[str]]:

@@ -307,10 +307,12 @@ LABELS: tuple[LabelStyle, ...] = (
 #: ``(i)`` is both a roman numeral and the ninth letter (roman is tried first): the letter when it follows ``(h)``.
 LABEL_TWINS = {"roman": "alpha"}
 
-#: Where a paragraph run together with the next one (a web copy) is split: before a number that
-#: opens a paragraph after the punctuation that ends one.
+#: Where a paragraph run together with the next one (a web copy) is split: after the punctuation
+#: that ends a paragraph, before a number that opens one (the cut is at the match's end).
 SPLIT_RUN_ON = re.compile(
-    rf"(?<=[，,])\s*(?=\d{{1,3}}\s?[.．](?!\d))|(?<=[；;。：:])\s*(?=第[{NUMERAL}\d]+次(?:全体)?会议|(?:\d{{1,3}}|[{_CN_ITEM}]{{1,3}})\s?[.．、](?!\d)|[(（][a-z]{{1,2}}[)）]|[(（][{_CN_ITEM}]{{1,3}}[)）])"
+    rf"[，,]\s*(?=\d{{1,3}}\s?[.．](?!\d))"
+    rf"|[；;。：:]\s*(?=第[{NUMERAL}\d]+次(?:全体)?会议|(?:\d{{1,3}}|[{_CN_ITEM}]{{1,3}})\s?[.．、](?!\d)"
+    rf"|[(（][a-z]{{1,2}}[)）]|[(（][{_CN_ITEM}]{{1,3}}[)）])"
 )
 
 
