@@ -16,7 +16,8 @@ sizes and positions, this module rebuilds what the core expects of a text:
   on it), the second is not indented from its column's left edge, the two are set in the same size, and they
   are as close as the lines of a paragraph: their baselines no farther apart than the closest two
   lines of that size in the document plus 0.3 font sizes (paragraph spacing is more), and at most
-  2 font sizes. Anything else, including a paragraph broken by a page or column end,
+  2 font sizes; a line opening with a Chinese closing mark (``、``) continues the one before even
+  when that one is short. Anything else, including a paragraph broken by a page or column end,
   stays on lines of its own: the cleaner rejoins those as it rejoins any text.
 - **Pages** joined with ``"\\n\\f\\n"`` (the form feed is the page break), each page's lines in the
   order of the content stream, which is the reading order of the PDFs that word processors write
@@ -172,10 +173,11 @@ class _Line:
     x1: float = 0.0
     #: right end of the last character that is not Chinese closing punctuation (which may hang in the margin)
     x1_core: float = 0.0
+    last: _Char | None = None  # the last character that is not a space
 
     def accepts(self, ch: _Char) -> bool:
         """Whether ``ch`` continues this line (same baseline, or raised/lowered as a smaller script)."""
-        last = next((c for c in reversed(self.chars) if c.size), None)
+        last = self.last
         if last is None:
             return True
         if ch.x0 < last.x0 - 0.5 * max(ch.size, self.size):  # back to the left: another line
@@ -189,6 +191,7 @@ class _Line:
 
     def add(self, ch: _Char) -> None:
         self.chars.append(ch)
+        self.last = ch
         if ch.size > self.size * 1.05:  # the line's size and baseline are those of its largest characters
             self.size, self.base = ch.size, ch.y
 
@@ -221,6 +224,7 @@ def _lines(textpage: Any) -> list[_Line]:
     lines: list[_Line] = []
     line: _Line | None = None
     count = textpage.count_chars()
+    textpage = textpage.raw  # the handle itself: the wrapper converts itself on every call
     for i in range(count):
         code = get_unicode(textpage, i)
         if code in (10, 13) or code == 0:  # PDFium's line breaks (lines are rebuilt), unmapped glyphs
@@ -358,7 +362,8 @@ def _wraps(prev: _Line, line: _Line, columns: _Columns, closest: float, paragrap
     pitch = prev.base - line.base
     if not 0 < pitch <= min(_PARAGRAPH_PITCH * line.size, closest + _PITCH_SLACK * line.size):
         return False
-    return _is_full(prev, line, columns.right(prev))
+    # a Chinese closing mark never opens a paragraph: the line before was broken short
+    return line.text[0] in _HANGING or _is_full(prev, line, columns.right(prev))
 
 
 def _is_full(prev: _Line, line: _Line, right: float) -> bool:

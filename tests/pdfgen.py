@@ -1,10 +1,11 @@
 """Hand-built PDFs for the limits and failure cases of the PDF reader (no library: bytes as the spec
 lays them out, so each case is exactly what it says).
 
-- ``pdf_with_pages(n)``: ``n`` pages sharing one content stream (a 100,000-page PDF is ~2 MB);
+- ``pdf_with_pages(n)``: ``n`` pages sharing one content stream (100,000 pages make 16 MB);
 - ``pdf_with_stream(size)``: one page whose Flate content stream inflates to ``size`` bytes
   (a "zip bomb": 200 MB of content compress to ~200 kB);
-- ``encrypted(data, user_password)``: ``data`` encrypted with pypdf (RC4-128).
+- ``encrypted(data, user_password)``: ``data`` encrypted with pypdf (RC4-128);
+- ``pdf_with_image(w, h)``: text and an image of w x h bytes; ``pdf_without_text()``: a drawing only.
 """
 
 from __future__ import annotations
@@ -74,3 +75,28 @@ def encrypted(data: bytes, user_password: str, owner_password: str = "owner") ->
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_with_image(width: int, height: int, content: bytes = _TEXT) -> bytes:
+    """One page with text and a grey image of ``width`` x ``height`` bytes (Flate: a few kB)."""
+    image = zlib.compress(b"\x80" * (width * height), 9)
+    draw = b"q 200 0 0 200 50 50 cm /Im1 Do Q\n" + content
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>",
+        _stream(draw, compress=True),
+        _FONT,
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+        b" /BitsPerComponent 8 /Length %d /Filter /FlateDecode >>\nstream\n"
+        % (width, height, len(image))
+        + image
+        + b"\nendstream",
+    ]
+    return build(objects)
+
+
+def pdf_without_text() -> bytes:
+    """One page that draws a line and no text (what a scan without OCR is, to a text reader)."""
+    return pdf_with_pages(1, b"0 0 m 300 300 l S\n")
