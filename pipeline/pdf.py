@@ -1,8 +1,9 @@
 """The text layer of a PDF, as the core reads text: ``pdf_text(data, name) -> str``.
 
-PDFium (through pypdfium2) reads the document; it was chosen by measurement (``bench/bench_pdf.py``:
-10x faster than pypdf and 20x faster than pdfminer.six on the fixtures, as faithful, in reading
-order on two columns, and unbothered by 100,000 pages). From PDFium's characters, with their font
+PDFium (through pypdfium2) reads the document; it was chosen by measurement (``bench/bench_pdf.py``,
+``docs/pdf.md``: 13x faster than pypdf and 28x faster than pdfminer.six on the fixtures, 2.7x
+faster than pypdf with the rebuilding below, as faithful, in reading order on two columns, and
+counting 100,000 pages in milliseconds). From PDFium's characters, with their font
 sizes and positions, this module rebuilds what the core expects of a text:
 
 - **Lines** from baselines, not from PDFium's own line breaks (which put a raised footnote number
@@ -53,8 +54,8 @@ _SUPERSCRIPT = str.maketrans("0123456789", _SUPERSCRIPTS)
 #: CJK ideographs, kana, CJK and full-width punctuation: no space is put between two of them.
 _CJK = re.compile("[\u2e80-\u2fff\u3000-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 _OPENING = frozenset("《〈（(「『“‘〔【［")
-_CLOSING = frozenset("，。、；：？！）)》〉」』”’〕】］")
-_HANGING = frozenset("，。、；：？！）》〉」』”’〕】］")
+#: Chinese closing marks: they never open a line, and may hang in the right margin.
+_CLOSING = frozenset("，。、；：？！）》〉」』”’〕】］")
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 _CHUNK = 1 << 20
@@ -112,7 +113,7 @@ def _pages(data: bytes, name: str, max_pages: int | None, max_stream_bytes: int 
         closest = _closest_pitches(pages)
         columns = _Columns([line for lines in pages for line in lines])
         return ["\n".join(_paragraphs(lines, columns, closest)) for lines in pages]
-    except (EmptyDocumentError, TooLargeError):
+    except (TooLargeError, MemoryError):
         raise
     except Exception as exc:
         raise UnsupportedDocumentError(f"{name}: not a readable PDF ({exc})", stage="read", document=name) from exc
@@ -231,7 +232,7 @@ def _lines(textpage: Any) -> list[_Line]:
             continue
         text = "-" if code == 2 else chr(code)  # PDFium marks a hyphen at a line end as U+0002
         if text.isspace():
-            if line is not None and line.chars and line.chars[-1].text != " ":
+            if line is not None and line.chars and line.chars[-1].size:  # one space between two characters
                 generated = is_generated(textpage, i) == 1
                 line.chars.append(_Char(" " if not generated else "\0", 0.0, 0.0, 0.0, 0.0))
             continue
@@ -258,7 +259,7 @@ def _finish(line: _Line) -> None:
     if not sized:
         return
     line.x0, line.x1 = sized[0].x0, max(c.x1 for c in sized)
-    core = [c for c in sized if c.text not in _HANGING] or sized
+    core = [c for c in sized if c.text not in _CLOSING] or sized
     line.x1_core = max(c.x1 for c in core)
     out: list[str] = []
     for k, ch in enumerate(chars):
@@ -363,7 +364,7 @@ def _wraps(prev: _Line, line: _Line, columns: _Columns, closest: float, paragrap
     if not 0 < pitch <= min(_PARAGRAPH_PITCH * line.size, closest + _PITCH_SLACK * line.size):
         return False
     # a Chinese closing mark never opens a paragraph: the line before was broken short
-    return line.text[0] in _HANGING or _is_full(prev, line, columns.right(prev))
+    return line.text[0] in _CLOSING or _is_full(prev, line, columns.right(prev))
 
 
 def _is_full(prev: _Line, line: _Line, right: float) -> bool:
