@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo process test lint typecheck unit bench clean
+.PHONY: setup demo process test lint typecheck unit bench bench-pdf clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ unit: setup
 bench: setup
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_e2e.py
+
+# The PDF text extractors compared (needs the bench extra: pdfminer.six, pdfplumber, rapidfuzz)
+bench-pdf: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/bench_pdf.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache .hypothesis

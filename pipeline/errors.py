@@ -4,7 +4,8 @@
     ├── PermanentError       bad input: never retried -> failure record, original kept
     │   ├── EmptyDocumentError        no bytes, or nothing but white space
     │   ├── UnsupportedDocumentError  a format docpipe does not read (binary, images...)
-    │   └── UndecodableDocumentError  text whose encoding cannot be determined
+    │   ├── UndecodableDocumentError  text whose encoding cannot be determined
+    │   └── TooLargeError             over a limit (pages, inflated stream size...)
     └── TransientError       I/O that may succeed later: retried with backoff, then dead-lettered
                              (raised only by the shell, ``workers/``; the pure core never does I/O)
 
@@ -55,3 +56,9 @@ class TransientError(DocpipeError):
     """A failure of I/O that may pass: retry with backoff."""
 
     code = "transient"
+
+
+class TooLargeError(PermanentError):
+    """The document is over a limit (size, pages, a stream's inflated size): reading it would cost too much."""
+
+    code = "too_large"
