@@ -117,17 +117,7 @@ def _docx_text(data: bytes, name: str) -> str:
 
 
 def _pdf_text(data: bytes, name: str) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """The text layer of a PDF, read with PDFium (``pipeline.pdf``, chosen by measurement)."""
+    from pipeline.pdf import pdf_text  # imported lazily, most inputs are text
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnsupportedDocumentError(f"{name}: not a readable PDF ({exc})", stage="read", document=name) from exc
-    text = "\n\f\n".join(pages)
-    if not text.strip():
-        raise EmptyDocumentError(
-            f"{name}: the PDF has no text layer (scanned images are not read)", stage="read", document=name
-        )
-    return text
+    return pdf_text(data, name)

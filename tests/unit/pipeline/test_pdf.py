@@ -264,40 +264,17 @@ def _score(gold_stem: str, doc: Any) -> float:
     return evaluate(gold, json.loads(doc.model_dump_json())).score
 
 
-#: What the current core scores on the seed PDFs through ``read`` (pypdf's text, lines unjoined),
-#: measured on this branch: below the bar of 0.97 until ``read`` takes its text from ``pipeline.pdf``.
-_CURRENT_CORE = {
-    "000_883dc088e795b25f.1col.pdf": 0.803,
-    "001_7be3694dd3d710bf.1col.pdf": 0.829,
-    "002_1820d0fad8b12acf.1col.pdf": 0.870,
-    "003_5b8e28b97d1114ab.1col.pdf": 0.909,
-    "003_5b8e28b97d1114ab.2col.pdf": 0.864,
-    "003_5b8e28b97d1114ab.dense.pdf": 0.909,
-}
-
-
 class TestSeedPdfsThroughTheCore:
-    @pytest.mark.parametrize(
-        "pdf",
-        [
-            pytest.param(
-                pdf,
-                marks=pytest.mark.xfail(
-                    strict=True,
-                    reason=f"the current core reads PDFs with pypdf: {_CURRENT_CORE[pdf]:.3f} on this PDF, below 0.97",
-                ),
-            )
-            for pdf in SEED_PDFS
-        ],
-    )
+    @pytest.mark.parametrize("pdf", SEED_PDFS)
     def test_process_on_the_pdf(self, pdf: str) -> None:
-        """``process`` on the PDF bytes, as the core reads them today (pipeline.read)."""
+        """``process`` on the PDF bytes (``pipeline.read`` reads them with ``pipeline.pdf``): the
+        seeds' PDF renderings score at least 0.97 against the seeds' gold."""
         stem = pdf.split(".", maxsplit=1)[0]
         assert _score(stem, process((FIXTURES / pdf).read_bytes(), pdf)) >= 0.97
 
     @pytest.mark.parametrize("pdf", SEED_PDFS)
     def test_process_on_the_text_of_pipeline_pdf(self, pdf: str) -> None:
-        """The core on ``pdf_text``'s output (what ``read`` gives once it uses ``pipeline.pdf``)
+        """The core on ``pdf_text``'s output, read as plain text
         meets the bar of the seed PDFs: 1.0 on each, measured."""
         stem = pdf.split(".", maxsplit=1)[0]
         assert _score(stem, process(extracted(pdf).encode("utf-8"), f"{stem}.txt")) >= 0.97
