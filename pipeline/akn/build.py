@@ -38,11 +38,17 @@ def build(
     for entity in doc.entities:
         entities.setdefault(entity.segment, []).append(entity)
     footnotes: dict[str, Segment] = {}
+    others: list[Segment] = []
     for segment in doc.segments:
-        if segment.kind == "footnote" and segment.num is not None:
-            footnotes.setdefault(segment.num, segment)
+        if segment.kind != "footnote":
+            continue
+        if segment.num is not None and segment.num not in footnotes:
+            footnotes[segment.num] = segment
+        else:
+            others.append(segment)
     ids = Ids()
-    notes = Notes(footnotes, {num: ids.new(f"note_{i + 1}") for i, num in enumerate(footnotes)})
+    eids = {num: ids.seq("note") for num in footnotes}
+    notes = Notes(footnotes, eids, [(segment, ids.seq("note")) for segment in others])
     inliner = Inliner(entities, notes, refs, cited or {})
     parts = BodyWriter(doc.segments, meta, inliner, ids).write()
 
@@ -182,14 +188,18 @@ def _references(element: etree._Element, refs: References, docpipe: str) -> None
 
 
 def _notes(element: etree._Element, doc: ProcessedDocument, inliner: Inliner, docpipe: str) -> None:
-    """Footnotes no marker in the document points at: kept, in ``meta/notes``."""
-    unplaced = [num for num in inliner.notes.segments if num not in inliner.notes.placed]
+    """Footnotes no marker in the document points at (or a second note of one number): kept, in ``meta/notes``."""
+    pending = inliner.notes
+    unplaced = [(seg, pending.eids[num]) for num, seg in pending.segments.items() if num not in pending.placed]
+    unplaced += pending.others
     if not unplaced:
         return
     notes = etree.SubElement(element, qname("notes"), source=docpipe)
-    for num in unplaced:
-        note = etree.SubElement(notes, qname("note"), eId=inliner.notes.eids[num], marker=xml_safe(num))
-        inliner.note_body(note, inliner.notes.segments[num])
+    for segment, eid in unplaced:
+        note = etree.SubElement(notes, qname("note"), eId=eid)
+        if segment.num is not None:
+            note.set("marker", xml_safe(segment.num))
+        inliner.note_body(note, segment)
 
 
 def _proprietary(element: etree._Element, doc: ProcessedDocument, docpipe: str) -> None:

@@ -83,8 +83,9 @@ class References:
 class Notes:
     """Footnotes by number, and which have been written out as ``authorialNote`` so far."""
 
-    segments: dict[str, Segment]
+    segments: dict[str, Segment]  #: the first footnote of each number: the one its markers mean
     eids: dict[str, str]
+    others: list[tuple[Segment, str]] = field(default_factory=list)  #: unnumbered or repeated, with eIds
     placed: set[str] = field(default_factory=set)
 
 
