@@ -143,10 +143,7 @@ def edits(old: str, new: str) -> list[Edit]:
     """A readable diff of two texts: words in English, characters in Chinese."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [
-        Edit(op=op, old="".join(a[i1:i2]), new="".join(b[j1:j2]))
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-    ]
+    return [Edit(op=op, old="".join(a[i1:i2]), new="".join(b[j1:j2])) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
 
 
 def _norm(text: str) -> str:
