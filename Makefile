@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo process test lint typecheck unit bench bench-pdf clean
+.PHONY: setup a3m demo process test lint typecheck unit bench bench-pdf clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 setup: $(BIN)/.installed
+
+# a3m (lightweight Archivematica) for the archive integration test: its own Python 3.12 venv in
+# .venv-a3m and Debian's p7zip-full, atool, unar and tree; idempotent.
+a3m:
+	scripts/setup_a3m.sh
 
 # The main job on the embedded default: start object store, Redis, worker, intake and Flower on
 # this machine, drop seeds/ into the inbox, wait for every document, print a summary, stop.
@@ -34,7 +39,7 @@ typecheck: setup
 
 # Everything CI runs: lint, types, import layers, and every test (integration included:
 # it uses the Redis and RabbitMQ of the machine and starts its own SeaweedFS).
-test: lint typecheck
+test: lint typecheck a3m
 	$(BIN)/pytest
 
 unit: setup

@@ -38,7 +38,8 @@ def _inputs(paths: tuple[Path, ...]) -> Iterator[Path]:
     help="Folder for <stem>.json outputs (created if missing).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-file lines.")
-def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--akn", is_flag=True, help="Also write DIR/<stem>.akn.xml (Akoma Ntoso 3.0).")
+def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool, akn: bool) -> None:
     """Process files and folders into DIR/<stem>.json (the output contract).
 
     Unreadable inputs are reported with their reason; the rest go on; the exit status is 1
@@ -68,6 +69,10 @@ def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
             stem = path.stem if path.stem not in written else f"{path.stem}-{doc.doc_id[:8]}"
             written.add(stem)
             (out_dir / f"{stem}.json").write_text(doc.model_dump_json(indent=1), encoding="utf-8")
+            if akn:
+                from workers.archive.cli import write_akn
+
+                write_akn(out_dir / f"{stem}.json", doc)
     for path, reason in failed:
         click.echo(f"FAILED {path}: {reason}", err=True)
     if not quiet:
@@ -117,12 +122,14 @@ def evaluate(gold_dirs: tuple[Path, ...], pred_dir: Path, minimum: float, verbos
 
 
 def _attach_service_commands() -> None:
-    """``upload``, ``intake``, ``up`` and ``status`` live in their own modules."""
+    """``upload``, ``intake``, ``up``, ``status`` and ``export`` live in their own modules."""
+    from workers.archive.cli import export_command
     from workers.cli_service import register
     from workers.cli_status import status
 
     register(main)
     main.add_command(status)
+    main.add_command(export_command)
 
 
 _attach_service_commands()
