@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pipeline._data.member_states import STATES
-from pipeline._text import ORGANS_ZH
+from pipeline.en.lexicon import ORGANS as ORGANS_EN
+from pipeline.zh._data.member_states import STATES
+from pipeline.zh.lexicon import ORGANS as ORGANS_ZH
 from pipeline.akn.iri import ACTORS, CitedWorks, cited_iri, is_day, slug
 from pipeline.akn.names import DP, qname
 from schemas import Entity, FootnoteRef, Segment
@@ -47,7 +48,7 @@ class References:
 
     def organ(self, name: str) -> str:
         """Register an organization by name: a UN organ under its actor id (``大会`` -> ``#un-ga``)."""
-        english = name if name in ACTORS else ORGANS_ZH.get(name)
+        english = name if name in ACTORS else ORGANS_ZH.get(name) or ORGANS_EN.get(name)
         eid = ACTORS[english] if english in ACTORS else "org-" + _digest(name)
         return self.organization(eid, name)
 
@@ -245,7 +246,7 @@ def _append_text(parent: etree._Element, text: str) -> None:
 def _english_state_names() -> dict[str, str]:
     """Canonical Chinese (and English) state name -> UNTERM English name."""
     names = {english: english for english, *_ in STATES}
-    names.update({chinese: english for english, chinese, *_ in STATES})
+    names.update({chinese: english for english, chinese, *_ in STATES})  # (english_key, canonical_zh, ...)
     return {key: re.sub(r"\s*\(the\)$", "", english) for key, english in names.items()}
 
 

@@ -49,7 +49,7 @@ def find_dates(text: str) -> Iterator[DateMention]:
             continue
         years.append((m.end(), year))
         if "至" not in m.group() or not (m.group("d2") or m.group("m2")):
-            end = m.end("d") if m.group("d") else m.end("m") + 1
+            end = (m.end("d") if m.group("d") else m.end("m")) + 1  # with its 日 (or 月)
             if value := iso(year, month, day):
                 yield DateMention(start, end, value, "day" if day else "month")
             continue

@@ -152,6 +152,11 @@ class TestNumeralsAndDates:
         """Chinese numerals, month ranges with both ends, a year carried along a list (only there)."""
         assert sorted(d.value for d in find_dates(text)) == sorted(values)
 
+    def test_date_spans_hold_the_whole_date(self) -> None:
+        """A date's text runs to its 日 (or 月): ``2019年12月18日``, ``2017年5月``."""
+        text = "大会2019年12月18日第74/166号决议和2017年5月的报告"
+        assert [text[d.start : d.end] for d in find_dates(text)] == ["2019年12月18日", "2017年5月"]
+
     def test_date_lines_above_the_number(self) -> None:
         """``一九七六年十月二十二日`` / ``第396(1976)号决议``: the date line is the adoption date."""
         doc = _doc("一九七六年十月二十二日\n第396(1976)号决议\n安全理事会\n回顾其决议,\n1.决定继续处理。\n")
