@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from pipeline.akn.iri import ACTORS, CitedWorks, cited_iri, is_day, slug
+from pipeline.akn.names import DP, qname
 from pipeline.en.lexicon import ORGANS as ORGANS_EN
 from pipeline.zh._data.member_states import STATES
 from pipeline.zh.lexicon import ORGANS as ORGANS_ZH
-from pipeline.akn.iri import ACTORS, CitedWorks, cited_iri, is_day, slug
-from pipeline.akn.names import DP, qname
 from schemas import Entity, FootnoteRef, Segment
 
 #: Characters XML 1.0 cannot carry (C0 controls but tab/newline/return, surrogates, U+FFFE/F).
