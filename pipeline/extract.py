@@ -10,6 +10,7 @@ document's own symbol in its masthead is meta, not a citation.
 from __future__ import annotations
 
 from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 
 from pipeline.profile import Mention, Profile, TagContext
@@ -32,7 +33,7 @@ def extract(doc: SegmentedDocument, profile: Profile) -> list[dict[str, Any]]:
     found: list[Mention] = []
     for tagger in profile.taggers:
         found.extend(tagger(text, context))
-    found.sort(key=lambda m: m.start)  # stable: what starts at the same place stays in tagger order
+    found.sort(key=itemgetter(0))  # stable: what starts at the same place stays in tagger order
     header = {seg.id for seg in segments if seg.kind == "header"}
     own = doc.meta.symbol
     texts = [seg.text for seg in segments]

@@ -31,8 +31,8 @@ _MD_ESCAPE = re.compile(r"\\([\\()\[\]*_#.\-`])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 #: Markdown headings, list dashes and table pipes opening a line (a newline is put before the first line).
 _LEADERS = re.compile(r"\n(?:#{1,6}[^\S\n]+|[-+•●▪][^\S\n]+|\*[^\S\n]+(?=\()|\|[^\S\n]*)")
-#: Table pipes closing a line.
-_TRAILING_PIPES = re.compile(r"[^\S\n]*\|[^\S\n|]*(?=\n|$)")
+#: Table pipes closing a line (the spaces before them go when the line is stripped).
+_TRAILING_PIPES = re.compile(r"\|[^\S\n|]*(?=\n|$)")
 #: Footnote markers: superscript numbers (spelled ``⁰[⁰¹…]*|¹[⁰¹…]*|…``, an alternation of literals
 #: the engine skips to), ``<sup>1</sup>`` and ``[^1]``.
 _REFS = re.compile(
@@ -51,6 +51,8 @@ _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _FOLD = {**_WIDTH, **dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS)), **dict.fromkeys(map(ord, _SPACE_CHARS), " ")}
 _TO_FOLD = re.compile("[{}]+".format("".join(re.escape(chr(c)) for c in _FOLD)))
 _SPACE_RUN = re.compile("  +")
+#: Spaces at the ends of lines (after the space runs are closed up: at most one on each side).
+_EDGE_SPACES = re.compile(" ?\n ?")
 #: ``1 040``. (The look-behind follows the first digit, so that the search skips from digit to digit.)
 _DIGIT_GROUPS = re.compile(r"\d(?<![\d/.,]\d)\d{0,2}(?: \d{3})+(?![\d/.])")
 #: Part of every ``_DIGIT_GROUPS`` match (``_DIGIT_GROUPS`` stops at every digit, this at spaces).
@@ -83,7 +85,7 @@ def clean_lines(lines: list[str], spacing: Callable[[str], str]) -> list[Cleaned
     if _REFS.search(text):
         text = _mark_refs(text, nums)
     text = _SPACE_RUN.sub(" ", _TO_FOLD.sub(_fold, text))
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _EDGE_SPACES.sub("\n", text).strip(" ")
     if _DIGIT_GROUP_GATE.search(text):
         text = _DIGIT_GROUPS.sub(_close_up, text)
     if ". " in text:

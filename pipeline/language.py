@@ -11,7 +11,7 @@ import re
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile("[A-Za-z]")
-_SAMPLE = 3000
+_SAMPLE = 1500
 _MIN_HAN = 10
 _SHARE = 0.1
 

@@ -76,7 +76,7 @@ class _Para:
             kind="footnote" if self.kind == "footnote" else "body",
             text=self.text,
             spans=self.spans,
-            footnote_refs=[Ref(num, at) for num, at in self.refs],
+            footnote_refs=[Ref._make(ref) for ref in self.refs],
             num=self.num,
             bold=self.bold,
             rejoined=self.rejoined,

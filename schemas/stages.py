@@ -9,13 +9,12 @@ validating models took a seventh of the core's time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from schemas.document import Meta, ProcessingWarning, SegmentKind
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
     """A footnote marker removed from a text: which note, and the offset where it stood."""
 
     num: str

@@ -99,8 +99,13 @@ def _glue(before: str, after: str) -> str:
     return f"{before} {after}"
 
 
+_FRENCH_HINT = re.compile(r"\b(?:les|des|du|aux|est|une|le|la|et)\b")
+
+
 def _french(text: str) -> bool:
     """A paragraph of the French column of a bilingual volume."""
+    if _FRENCH_HINT.search(text) is None:  # most English lines: no French word at all
+        return False
     words = _WORD.findall(text.lower())
     if len(words) < 4:
         return False
@@ -144,8 +149,7 @@ PROFILE = Profile(
         citations.find_citations,
         taggers.date_mentions,
         taggers.instrument_mentions,
-        taggers.state_mentions,
-        taggers.body_mentions,
+        taggers.name_mentions,
         taggers.session_mentions,
         taggers.agenda_mentions,
         taggers.meeting_mentions,

@@ -21,13 +21,35 @@ _DATE = re.compile(
     rf"|(?<![\d\w])(?P<mo>{_MONTH})\s+(?P<yo>\d{{4}})(?!\d)"
 )
 _MONTH_WORD = re.compile(_MONTH)
+#: How far around a month name a date can reach (``31 August to 8 September 2001``).
+_BEFORE, _AFTER = 40, 12
 
 
 def find_dates(text: str) -> Iterator[DateMention]:
-    """Every date in ``text``; both ends of a range; months with no day."""
-    if _MONTH_WORD.search(text) is None:
-        return
-    for m in _DATE.finditer(text):
+    """Every date in ``text``; both ends of a range; months with no day.
+
+    The date pattern runs only in windows around the month names (found first, fast): it opens
+    with optional days and cannot be skipped to otherwise."""
+    for start, end in _windows(text):
+        yield from _dates(text, start, end)
+
+
+def _windows(text: str) -> Iterator[tuple[int, int]]:
+    window: tuple[int, int] | None = None
+    for m in _MONTH_WORD.finditer(text):
+        start, end = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        if window is not None and start <= window[1]:
+            window = (window[0], end)
+            continue
+        if window is not None:
+            yield window
+        window = (start, end)
+    if window is not None:
+        yield window
+
+
+def _dates(text: str, start: int, end: int) -> Iterator[DateMention]:
+    for m in _DATE.finditer(text, start, end):
         if m.group("mm"):
             if value := iso(int(m.group("yy")), MONTHS[m.group("mm")], int(m.group("dd"))):
                 yield DateMention(m.start(), m.end(), value, "day")

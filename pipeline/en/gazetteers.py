@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from pipeline.en._data import instruments, organizations
 from pipeline.en._data import states as state_data
-from pipeline.gazetteer import Gazetteer, Name
+from pipeline.gazetteer import Gazetteer, Name, combined
 
 _SEPARATORS = re.compile(r"^[\s,;:*]*(?:and)?[\s,;:*]*$")
 _PIECES = re.compile(r",|;|\band\b")
@@ -76,6 +76,12 @@ def titles() -> Gazetteer:
         for surface in surfaces:
             names.setdefault(surface, Name(canonical, key, "instrument"))
     return _with_blockers(names, (), _body_names())
+
+
+@lru_cache(maxsize=1)
+def names() -> Gazetteer:
+    """States and bodies in one pass (the extractor's): see ``pipeline.gazetteer.combined``."""
+    return combined((_state_names(), state_data_blockers()), (_body_names(), organizations.BLOCKERS), words=True)
 
 
 def state_data_blockers() -> tuple[str, ...]:

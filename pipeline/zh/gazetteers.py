@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.gazetteer import Gazetteer, Name
+from pipeline.gazetteer import Gazetteer, Name, combined
 from pipeline.zh._data import member_states, organizations
 
 _SEPARATORS = re.compile(r"^[\s、，,和及以与;；]*$")
@@ -65,6 +65,12 @@ def states() -> Gazetteer:
 def bodies() -> Gazetteer:
     """UN organs, subsidiary bodies, missions, agencies, funds and programmes, other organizations."""
     return _with_blockers(_body_names(), organizations.BLOCKERS, _state_names())
+
+
+@lru_cache(maxsize=1)
+def names() -> Gazetteer:
+    """States and bodies in one pass (the extractor's): see ``pipeline.gazetteer.combined``."""
+    return combined((_state_names(), member_states.BLOCKERS), (_body_names(), organizations.BLOCKERS))
 
 
 def split_sponsors(text: str) -> tuple[list[str], list[str]]:

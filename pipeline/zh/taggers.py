@@ -30,14 +30,9 @@ def title_mentions(text: str, _context: TagContext) -> Iterator[Mention]:
         yield Mention(t.start, t.end, t.kind, t.value)
 
 
-def state_mentions(text: str, _context: TagContext) -> Iterator[Mention]:
-    for start, end, name in gazetteers.states().names(text):
-        yield Mention(start, end, "member_state", name.canonical, extra=name.iso3)
-
-
-def body_mentions(text: str, _context: TagContext) -> Iterator[Mention]:
-    for start, end, name in gazetteers.bodies().names(text):
-        yield Mention(start, end, "organization", name.canonical)
+def name_mentions(text: str, _context: TagContext) -> Iterator[Mention]:
+    """Member states (with their ISO-3 codes) and organizations, in one gazetteer pass."""
+    return iter(gazetteers.names().typed_mentions(text))
 
 
 def session_mentions(text: str, context: TagContext) -> Iterator[Mention]:
