@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup tools demo process test lint typecheck unit bench chaos lock clean
+.PHONY: setup tools a3m demo process test lint typecheck unit bench bench-pdf chaos lock clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ tools:
 	@command -v docker-compose >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; \
 	  else echo "install Debian's docker-compose (apt-get install docker-compose)"; exit 1; fi; }
+
+# a3m (lightweight Archivematica) for the archive integration test: its own Python 3.12 venv in
+# .venv-a3m and Debian's p7zip-full, atool, unar and tree; idempotent.
+a3m:
+	scripts/setup_a3m.sh
 
 # The main job on the embedded default: start object store, broker, catalog, worker, intake and
 # Flower on this machine, drop seeds/ into the inbox, wait for every document, print a summary, stop.
@@ -40,7 +45,7 @@ typecheck: setup
 
 # Everything CI runs: lint, types, import layers, and every test (integration included: the
 # machine's PostgreSQL and RabbitMQ, a SeaweedFS and a Valkey the fixtures start, the short chaos run).
-test: lint typecheck tools
+test: lint typecheck tools a3m
 	$(BIN)/pytest
 
 unit: setup
@@ -50,6 +55,11 @@ bench: setup
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_e2e.py
 	$(BIN)/python bench/bench_e2e.py --broker rabbitmq
+
+# The PDF text extractors compared (needs the bench extra: pdfminer.six, pdfplumber, rapidfuzz)
+bench-pdf: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/bench_pdf.py
 
 chaos: setup
 	$(BIN)/python bench/chaos.py

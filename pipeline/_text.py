@@ -1,9 +1,13 @@
-"""Compiled patterns and small ``str -> str`` helpers shared by the stages. No work at import
-beyond compiling patterns."""
+"""Language-neutral character classes and small ``str -> str`` helpers shared by the stages.
+
+Nothing here knows a language: Chinese numerals, organ names and the like live in the profiles
+(``pipeline/zh``, ``pipeline/en``). No work at import beyond compiling patterns.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: Characters after which, or before which, a space is not wanted in Chinese text.
 CJK = (
@@ -11,42 +15,18 @@ CJK = (
     "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7\ue000"
 )
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-#: Placeholder for a removed footnote marker while spaces are normalised.
+HAN_CHAR = re.compile(f"[{HAN}]")
+#: Placeholder for a removed footnote marker while a line is cleaned.
 SENTINEL = "\ue000"
+#: What a private-use character equal to ``SENTINEL`` in the input becomes (same length: spans hold).
+REPLACEMENT = "\ufffd"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
-
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_NUM = "〇零一二两三四五六七八九十百千"
-
-#: Organs whose name followed by "，" is an enacting formula ("大会，").
-ORGANS_ZH = {
-    "大会": "General Assembly",
-    "人权理事会": "Human Rights Council",
-    "安全理事会": "Security Council",
-    "经济及社会理事会": "Economic and Social Council",
-    "人权委员会": "Commission on Human Rights",
-    "促进和保护人权小组委员会": "Sub-Commission on the Promotion and Protection of Human Rights",
-    "托管理事会": "Trusteeship Council",
-}
-FORMULA = re.compile(r"^(" + "|".join(sorted(ORGANS_ZH, key=len, reverse=True)) + r")[，,:：]$")
-
-#: A paragraph label at the start of a block: operative "1.", subparagraph "(a)", item "(一)", "(i)".
-LABEL = re.compile(
-    r"^(?:(?P<op>\d{1,3})\s?[.．](?!\d)"
-    r"|\((?P<cn>[一二三四五六七八九十]{1,3})\)"
-    r"|\((?P<alpha>[a-z]{1,3})\)"
-    r"|(?P<cnsec>[一二三四五六七八九十]{1,3})、"
-    r"|(?P<sec>[A-Z])\.\s"
-    r")\s*"
-)
-ROMAN = re.compile(r"^[ivxl]+$")
-
-#: Lines that close a resolution: date, meeting, vote.
-CLOSING_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-CLOSING_MEETING = re.compile(r"^第(\d+)次(全体)?会议$")
-CLOSING_BRACKET = re.compile(r"^\[(.+)\]$")
+_WS = re.compile(r"\s+")
+ROMAN = re.compile(r"^[ivxlc]+$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+#: Closing marks that may follow the punctuation that ends a paragraph.
+TRAILING_MARKS = frozenset("”’」』)]》\"'")
 
 
 def superscript_to_digits(s: str) -> str:
@@ -54,49 +34,57 @@ def superscript_to_digits(s: str) -> str:
     return s.translate(_SUP_TO_DIGIT)
 
 
-def cn_to_int(s: str) -> int | None:
-    """Chinese (or Arabic) numeral to int: 七十五 -> 75, 一百零三 -> 103, 二〇一四 -> 2014."""
-    if s.isdigit():
-        return int(s)
-    if not s or any(c not in CN_NUM for c in s):
+def squash(text: str) -> str:
+    """Comparable form of a text: NFKC, no white space."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def alpha_ordinal(label: str) -> int | None:
+    """``a`` -> 1, ``z`` -> 26, ``aa`` -> 27 (the UN doubles letters after z)."""
+    if not label or len(set(label)) != 1 or not ("a" <= label[0] <= "z"):
         return None
-    if not any(c in CN_UNITS for c in s):  # digit by digit: 二〇一四
-        return int("".join(str(CN_DIGITS[c]) for c in s))
-    total = 0
-    current = 0
-    for c in s:
-        if c in CN_DIGITS:
-            current = CN_DIGITS[c]
-        else:
-            unit = CN_UNITS[c]
-            total += (current or 1) * unit
-            current = 0
-    return total + current
+    return 26 * (len(label) - 1) + ord(label[0]) - 96
 
 
-def alpha_label_index(label: str) -> int:
-    """``a`` -> 0, ``z`` -> 25, ``aa`` -> 26."""
-    if len(set(label)) != 1:
-        return -1
-    return 26 * (len(label) - 1) + ord(label[0]) - 97
-
-
-def roman_to_int(s: str) -> int:
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+def roman_to_int(s: str) -> int | None:
+    """``iv`` -> 4, ``XXI`` -> 21; None when ``s`` is not a roman numeral."""
+    s = s.lower()
+    if not s or any(c not in _ROMAN_VALUES for c in s):
+        return None
     total = 0
     for i, c in enumerate(s):
-        v = values[c]
-        total += -v if i + 1 < len(s) and values[s[i + 1]] > v else v
+        v = _ROMAN_VALUES[c]
+        total += -v if i + 1 < len(s) and _ROMAN_VALUES[s[i + 1]] > v else v
     return total
 
 
-def int_to_cn(n: int) -> str:
-    """1 -> 一, 13 -> 十三, 21 -> 二十一 (labels of items)."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n - 10] if n > 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
+def int_to_roman(n: int) -> str:
+    """21 -> ``XXI`` (GA sessions before 1976 are written so in symbols)."""
+    out = []
+    for value, numeral in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
+def last_char(text: str) -> str:
+    """The last character of ``text`` that is not a closing mark or a space ("" if none)."""
+    end = len(text)
+    while end and (text[end - 1] in TRAILING_MARKS or text[end - 1].isspace()):
+        end -= 1
+    return text[end - 1] if end else ""

@@ -5,7 +5,7 @@
     │   ├── EmptyDocumentError        no bytes, or nothing but white space
     │   ├── UnsupportedDocumentError  a format docpipe does not read (binary, images...)
     │   ├── UndecodableDocumentError  text whose encoding cannot be determined
-    │   └── TooLargeError             over a limit of ``schemas.options.Limits`` (the limit is in the message)
+    │   └── TooLargeError             over a limit of ``schemas.options.Limits`` (``limit`` names it)
     └── TransientError       I/O that may succeed later: retried with backoff, then dead-lettered
                              (raised only by the shell, ``workers/``; the pure core never does I/O)
 
@@ -59,11 +59,14 @@ class TransientError(DocpipeError):
 
 
 class TooLargeError(PermanentError):
-    """The document exceeds a limit (input size, inflated DOCX part, PDF pages or stream, characters,
-    segments). Found before the work that would need the memory; ``limit`` names the setting."""
+    """The document is over a limit (input size, inflated .docx part, PDF pages or stream, characters,
+    segments), found before the work that would need the memory. ``limit`` names the setting of
+    ``schemas.options.Limits`` when the caller knows it."""
 
     code = "too_large"
 
-    def __init__(self, message: str, *, limit: str, stage: str | None = None, document: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, limit: str | None = None, stage: str | None = None, document: str | None = None
+    ) -> None:
         super().__init__(message, stage=stage, document=document)
         self.limit = limit

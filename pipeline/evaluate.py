@@ -27,6 +27,7 @@ META_KEYS = (
     "adopted_on",
     "meeting",
     "vote",
+    "language",
 )
 F1_SETS = (
     ("document_symbol", "document_symbols"),
@@ -98,8 +99,8 @@ def evaluate(gold: dict[str, Any], doc: dict[str, Any]) -> Report:  # noqa: PLR0
         )
     operatives = by_kind.get("operative", [])
     if "operative" in gold:
-        want_nums = [o["num"] for o in gold["operative"]]
-        got_nums = [str(o.get("num")) for o in operatives]
+        want_nums = [_label(o["num"]) for o in gold["operative"]]
+        got_nums = [_label(o.get("num")) for o in operatives]
         report.rows["structure.operative_nums"] = (
             float(want_nums == got_nums),
             "" if want_nums == got_nums else f"got {got_nums}",
@@ -113,7 +114,7 @@ def evaluate(gold: dict[str, Any], doc: dict[str, Any]) -> Report:  # noqa: PLR0
         hits = sum(got_notes.get(k) == v for k, v in want_notes.items())
         bad = [k for k, v in want_notes.items() if got_notes.get(k) != v]
         report.rows["structure.footnotes"] = (
-            hits / (max(len(want_notes), len(got_notes)) or 1),
+            hits / (max(len(want_notes), len(got_notes)) or 1) if want_notes or got_notes else 1.0,
             f"mismatch {bad}" if bad else "",
         )
     if gold.get("rejoined"):
@@ -142,11 +143,12 @@ def _labels(
     children: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for seg in segments:
         children.setdefault((str(seg.get("parent")), str(seg.get("kind"))), []).append(seg)
-    ops = {str(o.get("num")): o for o in operatives}
+    ops = {str(o.get("num")): o for o in operatives if o.get("num") is not None}
+    unnumbered = iter(o for o in operatives if o.get("num") is None)
     total = good = 0
     notes: list[str] = []
     for gold_op in gold_ops:
-        op = ops.get(gold_op["num"])
+        op = ops.get(gold_op["num"]) if gold_op["num"] is not None else next(unnumbered, None)
         subs: list[Any] = children.get((str(op.get("id")), "subparagraph"), []) if op else []
         total += 1
         if [str(s.get("num")) for s in subs] == gold_op.get("sub", []):
@@ -162,6 +164,41 @@ def _labels(
             else:
                 notes.append(f"op {gold_op['num']}({label}) items")
     return (good / total if total else 1.0), "; ".join(notes)
+
+
+def _label(num: Any) -> str | None:
+    """An operative paragraph's label; None for an unnumbered one (in the gold and in the output)."""
+    return None if num is None else str(num)
+
+
+@dataclass
+class Summary:
+    """Scores of many documents: overall (the mean of every component of every document, as the
+    reference scorer counts), per language, per document, and the weakest components."""
+
+    overall: float
+    by_language: dict[str, float]
+    documents: dict[str, float]
+    weakest: list[tuple[str, float]]
+
+
+def summarize(reports: dict[str, tuple[str, Report]]) -> Summary:
+    """``reports``: document name -> (language, report)."""
+    rows: list[float] = []
+    per_language: dict[str, list[float]] = {}
+    per_component: dict[str, list[float]] = {}
+    for language, report in reports.values():
+        for component, (score, _note) in report.rows.items():
+            rows.append(score)
+            per_language.setdefault(language, []).append(score)
+            per_component.setdefault(component, []).append(score)
+    weakest = sorted(((c, sum(v) / len(v)) for c, v in per_component.items()), key=lambda cv: cv[1])[:5]
+    return Summary(
+        overall=sum(rows) / len(rows) if rows else 0.0,
+        by_language={lang: sum(v) / len(v) for lang, v in sorted(per_language.items())},
+        documents={name: report.score for name, (_lang, report) in sorted(reports.items())},
+        weakest=weakest,
+    )
 
 
 def _spans(doc: dict[str, Any]) -> tuple[float, str]:

@@ -6,8 +6,8 @@ paragraphs, ``.pdf`` its text layer. Anything else is a ``PermanentError`` with 
 nothing but white space is ``empty``, an error of a third-party parser is ``unsupported`` with its
 cause, and input over a limit of ``schemas.options.Limits`` is ``too_large``, found before the
 memory grows (a .docx part's inflated size is read from the zip directory, which bounds what
-``zipfile`` will ever inflate; a PDF's page count is checked before its pages are read, and
-pypdf's own stream limits are set from ``max_pdf_stream_bytes``).
+``zipfile`` will ever inflate; ``pipeline.pdf`` checks a PDF's page count and the inflated size of
+its streams before it reads the pages).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from pipeline._data.t2s import T2S
 from pipeline.errors import EmptyDocumentError, TooLargeError, UndecodableDocumentError, UnsupportedDocumentError
+from pipeline.zh._data.t2s import T2S
 from schemas.options import Limits
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -35,8 +35,6 @@ class SourceText:
     text: str
     media_type: str
     encoding: str | None
-    #: ``text`` converted to simplified characters (same length), when the input was traditional.
-    simplified: str | None = None
 
 
 def read(data: bytes, name: str, limits: Limits | None = None) -> SourceText:
@@ -59,7 +57,7 @@ def read(data: bytes, name: str, limits: Limits | None = None) -> SourceText:
         raise EmptyDocumentError(f"{name}: nothing but white space", stage="read", document=name)
     if len(source.text) > limits.max_characters:
         raise _too_large(name, f"{len(source.text)} characters", "max_characters", limits.max_characters)
-    return _with_script(source)
+    return source
 
 
 def _too_large(name: str, what: str, limit: str, value: int) -> TooLargeError:
@@ -110,11 +108,6 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 _CONTROL_CHARS = re.compile("[" + "".join(f"\\x{c:02x}" for c in sorted(_BINARY_CONTROLS)) + "]")
 _CONTROL_BYTES = re.compile(_CONTROL_CHARS.pattern.encode())
 _HAN = re.compile("[\u4e00-\u9fff]")
-#: Deletes traditional-only characters: what is left tells how many there were.
-_DROP_TRADITIONAL = dict.fromkeys(T2S)
-#: Traditional-only characters, in two classes: a class of BMP characters only is searched fast.
-_TRADITIONAL_BMP = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(T2S) if c <= 0xFFFF) + "]")
-_TRADITIONAL_ASTRAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(T2S) if c > 0xFFFF) + "]")
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -228,66 +221,13 @@ def _docx_text(data: bytes, name: str, limits: Limits) -> str:
 
 
 def _pdf_text(data: bytes, name: str, limits: Limits) -> str:
-    from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import LimitReachedError
+    """The text layer of a PDF, read with PDFium (``pipeline.pdf``, chosen by measurement), within
+    ``limits.max_pdf_pages`` and ``limits.max_pdf_stream_bytes`` (checked before the pages are read)."""
+    from pipeline.pdf import pdf_text  # imported lazily, most inputs are text
 
-    stream = limits.max_pdf_stream_bytes
-    bounds = {
-        "maximum_declared_stream_length": stream,
-        "array_based_stream_maximum_output_length": stream,
-        "zlib_maximum_output_length": stream,
-        "lzw_maximum_output_length": stream,
-        "run_length_maximum_output_length": stream,
-        "brotli_maximum_output_length": stream,
-        "image_maximum_buffer_size": stream,
-    }
     try:
-        with apply_configuration(None, **bounds):
-            reader = PdfReader(io.BytesIO(data))
-            count = len(reader.pages)
-            if count > limits.max_pdf_pages:
-                raise _too_large(name, f"{count} pages", "max_pdf_pages", limits.max_pdf_pages)
-            pages = [page.extract_text() or "" for page in reader.pages]
-    except TooLargeError:
-        raise
-    except LimitReachedError as exc:
-        raise TooLargeError(
-            f"{name}: a PDF stream is over the limit max_pdf_stream_bytes={stream} ({exc})",
-            limit="max_pdf_stream_bytes", stage="read", document=name,
-        ) from exc  # fmt: skip
-    except RecursionError as exc:
-        raise UnsupportedDocumentError(f"{name}: not a readable PDF (nested too deeply)", stage="read",
-                                       document=name) from exc  # fmt: skip
-    except Exception as exc:  # any error of pypdf on this file: the file is at fault
-        raise UnsupportedDocumentError(
-            f"{name}: not a readable PDF ({type(exc).__name__}: {exc})", stage="read", document=name
-        ) from exc
-    text = "\n\f\n".join(pages)
-    if not text.strip():
-        raise EmptyDocumentError(
-            f"{name}: the PDF has no text layer (scanned images are not read)", stage="read", document=name
-        )
-    return text
-
-
-def _with_script(source: SourceText) -> SourceText:
-    """Add a simplified-character view when the text is written in traditional characters."""
-    sample = source.text[:20000]
-    if not _has_traditional(sample):  # the usual case: nothing to count
-        return source
-    han = len(_HAN.findall(sample))
-    if han < 20:
-        return source
-    traditional = len(sample) - len(sample.translate(_DROP_TRADITIONAL))
-    if traditional / han < 0.05:
-        return source
-    return SourceText(source.text, source.media_type, source.encoding, source.text.translate(T2S))
-
-
-def _has_traditional(text: str) -> bool:
-    """Whether ``text`` has a traditional-only character."""
-    if _TRADITIONAL_BMP.search(text) is not None:
-        return True
-    # characters beyond the BMP take four bytes in UTF-16: a cheaper test than searching for them
-    has_astral = len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
-    return has_astral and _TRADITIONAL_ASTRAL.search(text) is not None
+        return pdf_text(data, name, max_pages=limits.max_pdf_pages, max_stream_bytes=limits.max_pdf_stream_bytes)
+    except TooLargeError as exc:
+        limit, value = (("max_pdf_pages", limits.max_pdf_pages) if "pages" in exc.message
+                        else ("max_pdf_stream_bytes", limits.max_pdf_stream_bytes))  # fmt: skip
+        raise TooLargeError(f"{exc.message} ({limit}={value})", limit=limit, stage="read", document=name) from exc

@@ -1,38 +1,70 @@
-"""Intermediate documents passed between the pure stages: read -> clean -> segment -> extract."""
+"""Intermediate documents passed between the pure stages: read -> clean -> segment -> extract.
+
+Frozen slotted dataclasses, not validating models: the stages make them for each other (a
+document holds a few hundred), and what the stages finally publish, ``ProcessedDocument``, is
+validated once, at the output. Measured on the seeds: building the stage documents as
+validating models took a seventh of the core's time.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
-from pydantic import Field
-
-from schemas._base import FrozenModel
-from schemas.document import FootnoteRef, Meta, ProcessingWarning, Segment
+from schemas.document import Meta, ProcessingWarning, SegmentKind
 
 
-class Block(FrozenModel):
+class Ref(NamedTuple):
+    """A footnote marker removed from a text: which note, and the offset where it stood."""
+
+    num: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
     """One cleaned paragraph (or footnote) with the places in the original it came from."""
 
     kind: Literal["body", "footnote"]
     text: str
-    num: str | None = Field(None, description="Footnote number, for footnote blocks")
     spans: list[tuple[int, int]]
-    footnote_refs: list[FootnoteRef] = Field(default_factory=list)
+    footnote_refs: list[Ref] = field(default_factory=list)
+    #: Footnote number, for footnote blocks.
+    num: str | None = None
     bold: bool = False
-    rejoined: int = Field(0, description="How many page or footnote breaks were closed inside this block")
+    #: How many page or footnote breaks were closed inside this block.
+    rejoined: int = 0
 
 
-class CleanDocument(FrozenModel):
+@dataclass(frozen=True, slots=True)
+class CleanDocument:
     """Text cleaned into blocks, footnotes detached, page-split paragraphs rejoined."""
 
     blocks: list[Block]
-    formula_index: int | None = Field(None, description="Index in blocks of the enacting formula, if any")
-    warnings: list[ProcessingWarning] = Field(default_factory=list)
+    #: Index in ``blocks`` of the enacting formula, if any.
+    formula_index: int | None = None
+    warnings: list[ProcessingWarning] = field(default_factory=list)
 
 
-class SegmentedDocument(FrozenModel):
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A segment as the segmenter made it: the fields of the published ``Segment``."""
+
+    id: str
+    kind: SegmentKind
+    text: str
+    num: str | None = None
+    parent: str | None = None
+    role: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    footnote_refs: list[Ref] = field(default_factory=list)
+    cited_by: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedDocument:
     """The document's structure and header facts, before entity extraction."""
 
     meta: Meta
-    segments: list[Segment]
-    warnings: list[ProcessingWarning] = Field(default_factory=list)
+    segments: list[Part]
+    warnings: list[ProcessingWarning] = field(default_factory=list)

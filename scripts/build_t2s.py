@@ -1,4 +1,4 @@
-"""Generate ``pipeline/_data/t2s.py`` from OpenCC's ``TSCharacters.txt`` (stdlib only).
+"""Generate ``pipeline/zh/_data/t2s.py`` from OpenCC's ``TSCharacters.txt`` (stdlib only).
 
 Usage::
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "pipeline" / "_data" / "t2s.py"
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "pipeline" / "zh" / "_data" / "t2s.py"
 #: Characters per line of the generated string literals.
 _CHUNK = 40
 
@@ -53,7 +53,7 @@ def _literal_lines(name: str, text: str) -> list[str]:
 
 
 def render(dictionary_text: str) -> str:
-    """The text of ``pipeline/_data/t2s.py``."""
+    """The text of ``pipeline/zh/_data/t2s.py``."""
     pairs = parse(dictionary_text)
     trad = "".join(t for t, _ in pairs)
     simp = "".join(s for _, s in pairs)

@@ -38,7 +38,8 @@ def _inputs(paths: tuple[Path, ...]) -> Iterator[Path]:
     help="Folder for <stem>.json outputs (created if missing).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-file lines.")
-def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--akn", is_flag=True, help="Also write DIR/<stem>.akn.xml (Akoma Ntoso 3.0).")
+def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool, akn: bool) -> None:
     """Process files and folders into DIR/<stem>.json (the output contract).
 
     Unreadable inputs are reported with their reason; the rest go on; the exit status is 1
@@ -68,6 +69,10 @@ def process(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
             stem = path.stem if path.stem not in written else f"{path.stem}-{doc.doc_id[:8]}"
             written.add(stem)
             (out_dir / f"{stem}.json").write_text(doc.model_dump_json(indent=1), encoding="utf-8")
+            if akn:
+                from workers.archive.cli import write_akn
+
+                write_akn(out_dir / f"{stem}.json", doc)
     for path, reason in failed:
         click.echo(f"FAILED {path}: {reason}", err=True)
     if not quiet:
@@ -84,37 +89,47 @@ def schema() -> None:
 
 
 @main.command()
-@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--gold", "gold_dirs", required=True, multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--pred", "pred_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--min", "minimum", type=float, default=0.0, help="Exit 1 when the overall score is below this.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every component, not only the imperfect ones.")
-def evaluate(gold_dir: Path, pred_dir: Path, minimum: float, verbose: bool) -> None:
-    """Score outputs in PRED against gold annotations in GOLD."""
+def evaluate(gold_dirs: tuple[Path, ...], pred_dir: Path, minimum: float, verbose: bool) -> None:
+    """Score outputs in PRED against gold annotations in GOLD (one or more folders), per language."""
+    from pipeline.evaluate import Report, summarize
     from pipeline.evaluate import evaluate as score
 
-    scores: list[float] = []
-    for gold_path in sorted(gold_dir.glob("*.json")):
+    reports: dict[str, tuple[str, Report]] = {}
+    for gold_path in sorted(p for d in gold_dirs for p in d.glob("*.json")):
         pred_path = pred_dir / gold_path.name
         if not pred_path.exists():
             raise click.ClickException(f"no output for {gold_path.stem} in {pred_dir}")
-        report = score(json.loads(gold_path.read_text("utf-8")), json.loads(pred_path.read_text("utf-8")))
+        gold = json.loads(gold_path.read_text("utf-8"))
+        report = score(gold, json.loads(pred_path.read_text("utf-8")))
+        reports[gold_path.stem] = (gold.get("language") or gold.get("meta", {}).get("language") or "zh", report)
         click.echo(f"== {gold_path.stem}: {report.score:.3f}")
         for name, (value, note) in report.rows.items():
             if verbose or value < 1:
                 click.echo(f"   {name:34s} {value:5.2f}  {note}")
-        scores.extend(value for value, _ in report.rows.values())
-    overall = sum(scores) / len(scores) if scores else 0.0
-    click.echo(f"overall {overall:.4f}")
-    sys.exit(0 if overall >= minimum else 1)
+    summary = summarize(reports)
+    for language, value in summary.by_language.items():
+        count = sum(1 for lang, _ in reports.values() if lang == language)
+        click.echo(f"{language}: {value:.4f} ({count} documents)")
+    click.echo("weakest: " + ", ".join(f"{name} {value:.2f}" for name, value in summary.weakest))
+    click.echo(f"overall {summary.overall:.4f}")
+    sys.exit(0 if summary.overall >= minimum else 1)
 
 
 def _attach_service_commands() -> None:
-    """``upload``, ``intake``, ``up`` and ``status`` live in their own modules."""
+    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status`` and ``export`` live in their own modules."""
+    from workers.archive.cli import export_command
     from workers.cli.service import register
     from workers.cli.status import status
 
     register(main)
     main.add_command(status)
+    main.add_command(export_command)
 
 
 _attach_service_commands()

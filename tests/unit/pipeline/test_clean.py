@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from pipeline.clean import clean, clean_inline
-from schemas.stages import Block
+from pipeline.clean import clean as clean_text
+from pipeline.clean import clean_inline as clean_line
+from pipeline.profiles import profile_for
+from schemas import FootnoteRef
+from schemas.stages import Block, CleanDocument
+
+ZH = profile_for("zh")
+
+
+def clean(text: str) -> CleanDocument:
+    return clean_text(text, ZH)
+
+
+def clean_inline(text: str) -> tuple[str, list[FootnoteRef], bool]:
+    return clean_line(text, ZH)
+
 
 RESOLUTION = """大会，
 
@@ -96,9 +110,12 @@ class TestBlocks:
         assert bodies[3] == "回顾其以往决议，并意识到必要性，"
 
     def test_fused_header_line_is_split(self) -> None:
-        """``28 January 2015第六十九届会议`` is two header lines."""
-        bodies = [b.text for b in _bodies("大会\n\n28 January 2015第六十九届会议\n\n大会，\n")]
-        assert bodies[:3] == ["大会", "28 January 2015", "第六十九届会议"]
+        """``28 January 2015第六十九届会议`` is two masthead lines, each with its role."""
+        from pipeline.segment import segment
+
+        doc = segment(clean("大会\n\n28 January 2015第六十九届会议\n\n大会，\n"), ZH)
+        headers = [(s.text, s.role) for s in doc.segments if s.kind == "header"]
+        assert headers == [("大会", "body"), ("28 January 2015", "masthead_date"), ("第六十九届会议", "session")]
 
     def test_page_furniture_is_dropped(self) -> None:
         """Job numbers and page numbers are not text, and do not break a paragraph."""

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.citations import find_citations
 from pipeline.clean import clean_inline
-from pipeline.dates import find_dates
-from pipeline.header import split_sponsors
-from pipeline.instruments import find_titles
+from pipeline.profile import Mention, TagContext
+from pipeline.profiles import profile_for
 from pipeline.run import process
 from pipeline.symbols import SYMBOL, normalize_symbol
+from pipeline.zh import citations
+from pipeline.zh.dates import find_dates
+from pipeline.zh.gazetteers import split_sponsors
+from pipeline.zh.titles import find_titles
 from schemas import ProcessedDocument
+
+ZH = profile_for("zh")
+
+
+def find_citations(text: str, body: str | None, seen: dict[str, str]) -> list[Mention]:
+    return list(citations.find_citations(text, TagContext(body=body, symbol=None, year=None, seen=seen)))
 
 
 def _values(doc: ProcessedDocument, etype: str) -> list[str | None]:
@@ -126,7 +134,7 @@ class TestDates:
     )
     def test_forms(self, raw: str, values: list[str]) -> None:
         """Days, months, ranges (both ends), English and Chinese numerals; bare years are not dates."""
-        text = clean_inline(raw)[0]
+        text = clean_inline(raw, ZH)[0]
         assert [d.value for d in find_dates(text)] == values
 
     def test_range_ends_point_at_their_text(self) -> None:
@@ -166,10 +174,9 @@ class TestGazetteers:
 
     def test_sponsors_split_by_gazetteer(self) -> None:
         """Names containing 和 or 及 are not split; unknown names are kept and flagged."""
-        warnings: list = []
-        names = split_sponsors("波斯尼亚和黑塞哥维那、大不列颠及北爱尔兰联合王国、荷兰和乌托邦", warnings)
+        names, unknown = split_sponsors("波斯尼亚和黑塞哥维那、大不列颠及北爱尔兰联合王国、荷兰和乌托邦")
         assert names == ["波斯尼亚和黑塞哥维那", "大不列颠及北爱尔兰联合王国", "荷兰", "乌托邦"]
-        assert warnings[0].code == "unknown_sponsor"
+        assert unknown == ["乌托邦"]
 
     def test_organizations(self) -> None:
         """UN bodies are found with their canonical names, longest first."""

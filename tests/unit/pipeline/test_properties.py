@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import clean
 from pipeline.errors import PermanentError
 from pipeline.extract import extract
+from pipeline.profiles import LANGUAGES, profile_for
 from pipeline.run import process
 from pipeline.segment import segment
 
@@ -53,6 +55,26 @@ FRAGMENTS = st.sampled_from(
         "[未经表决获得通过。]",
         "第 48 次会议",
         "28 January 2015",
+        "The General Assembly,",
+        "Recalling its resolution 1373 (2001) of 28 September 2001,",
+        "Decides ",
+        "3rd plenary meeting",
+        "Adopted by the Security Council at its 4500th meeting, on",
+        "_____",
+        "\f",
+        "1\n",
+        " 2 ",
+        "Nations, 3",
+        "* ",
+        "第二七七次会议以九票对零通过,弃权者二(乌克兰、苏联)。",
+        "一九四八年四月一日",
+        "四十四(一九四八).一九四八年四月一日决议案",
+        "〔S/714〕",
+        "决议案五十(一九四八)",
+        "(甲)",
+        "决定:",
+        " |",
+        "- ",
         " ",
         "\u3000",
         "\r\n",
@@ -61,15 +83,18 @@ FRAGMENTS = st.sampled_from(
 TEXTS = st.lists(st.one_of(FRAGMENTS, st.text(max_size=8)), max_size=60).map("".join)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(TEXTS)
-def test_stages_never_raise_and_spans_hold(text: str) -> None:
-    """clean -> segment -> extract accept any text; every entity's offsets slice its own text."""
-    doc = segment(clean(text))
+@given(text=TEXTS)
+def test_stages_never_raise_and_spans_hold(language: str, text: str) -> None:
+    """clean -> segment -> extract accept any text in any profile; every entity's offsets slice its
+    own text; segment ids are unique."""
+    profile = profile_for(language)
+    doc = segment(clean(text, profile), profile)
     texts = {s.id: s.text for s in doc.segments}
     assert len(texts) == len(doc.segments), "segment ids are unique"
-    for entity in extract(doc):
-        assert texts[entity.segment][entity.start : entity.end] == entity.text
+    for entity in extract(doc, profile):
+        assert texts[entity["segment"]][entity["start"] : entity["end"]] == entity["text"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -80,10 +105,21 @@ def test_process_raises_only_permanent_errors(data: bytes) -> None:
         process(data, "random.txt")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @settings(max_examples=200, deadline=None)
-@given(TEXTS)
-def test_footnote_refs_stay_inside_their_segment(text: str) -> None:
+@given(text=TEXTS)
+def test_footnote_refs_stay_inside_their_segment(language: str, text: str) -> None:
     """A removed marker's recorded offset lies within the segment text."""
-    for seg in segment(clean(text)).segments:
+    profile = profile_for(language)
+    for seg in segment(clean(text, profile), profile).segments:
         for ref in seg.footnote_refs:
             assert 0 <= ref.offset <= len(seg.text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS)
+def test_whole_documents_validate(text: str) -> None:
+    """Any text that reads makes a valid published document (the output is validated once)."""
+    with contextlib.suppress(PermanentError):
+        doc = process(text.encode("utf-8"), "t.txt")
+        assert doc.meta.language in LANGUAGES

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.errors import EmptyDocumentError, PermanentError, UnsupportedDocumentError
 from pipeline.read import read
+from pipeline.zh.script import simplified_view
 
 TEXT = "大会，\n\n回顾其 2000 年 9 月 8 日第 55/2 号决议，\n\n1. 决定继续审议这个问题。\n"
 
@@ -31,16 +32,17 @@ class TestEncodings:
         assert source.media_type == "text/plain"
 
     def test_traditional_gets_a_simplified_view_of_the_same_length(self) -> None:
-        """Traditional input is converted character for character, so offsets still hold."""
+        """Traditional input is read through a view converted character for character (the Chinese
+        profile's processing script), so offsets still hold."""
         text = "聯合國大會決議：人權理事會第五十四屆會議通過的決議。" * 3
-        source = read(text.encode("utf-8"), "t.txt")
-        assert source.simplified is not None
-        assert len(source.simplified) == len(text)
-        assert source.simplified.startswith("联合国大会决议")
+        view = simplified_view(read(text.encode("utf-8"), "t.txt").text)
+        assert view is not None
+        assert len(view) == len(text)
+        assert view.startswith("联合国大会决议")
 
     def test_simplified_text_is_left_alone(self) -> None:
         """Simplified input gets no conversion."""
-        assert read(TEXT.encode(), "s.txt").simplified is None
+        assert simplified_view(read(TEXT.encode(), "s.txt").text) is None
 
 
 class TestFormats:

@@ -7,14 +7,17 @@ from pathlib import Path
 import pytest
 
 from pipeline.clean import clean
+from pipeline.profiles import profile_for
 from pipeline.run import process
 from pipeline.segment import segment
 from schemas.stages import SegmentedDocument
 from tests.conftest import DOCS
 
+ZH = profile_for("zh")
+
 
 def _segment(text: str) -> SegmentedDocument:
-    return segment(clean(text))
+    return segment(clean(text, ZH), ZH)
 
 
 DRAFT = """第七十五届会议

@@ -1,0 +1,159 @@
+"""The English profile: lexicons and rule tables for English UN resolutions, as official PDFs give
+them through pdftotext and as OCR gives the annual volumes."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.en import citations, gazetteers, layouts, lexicon, taggers, votes
+from pipeline.footnotes import MarkerGrammar
+from pipeline.profile import Profile, Rule
+from pipeline.symbols import find_symbols
+
+_MARKERS = MarkerGrammar(
+    glued=re.compile(r"(?:(?<=[a-z)\]”\"’])|(?<=[a-z0-9)\]”\"’][.,;:])|(?<=\s[,;:]))(?P<n>\d{1,3})(?=$|[\s,.;:)])"),
+    spaced=re.compile(
+        r"(?<=[A-Za-z)\]”\"’.,;:] )(?P<n>\d{1,3})"
+        r"(?=$|[,.;:)]|\s+[a-z])"
+    ),
+    not_after=lexicon.COUNT_NOUNS,
+)
+_PARAGRAPH_OPENERS = re.compile(lexicon.PREAMBLE_OPENERS.pattern + "|" + lexicon.OPERATIVE_OPENERS.pattern)
+_FRENCH = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "et",
+        "est",
+        "une",
+        "un",
+        "aux",
+        "au",
+        "sur",
+        "pour",
+        "qui",
+        "que",
+        "dans",
+        "par",
+        "ne",
+        "pas",
+        "son",
+        "ses",
+        "sa",
+        "leur",
+        "leurs",
+        "cette",
+        "ces",
+        "été",
+        "conseil",
+        "sécurité",
+    ]
+)
+_ENGLISH = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "that",
+        "for",
+        "by",
+        "with",
+        "on",
+        "its",
+        "which",
+        "as",
+        "be",
+        "are",
+        "this",
+        "from",
+        "at",
+    ]
+)
+_WORD = re.compile(r"[a-zà-ÿ]+")
+
+
+def _continues(previous: str, line: str, _broke: bool, complete: bool) -> bool:
+    """A wrapped line goes on its paragraph; a new paragraph opens after one that is complete,
+    with an opening word (a participle of the preamble, a verb of the operative part)."""
+    first = line[:1]
+    if first.islower() or first in ",;:)]":
+        return True
+    if not complete:
+        return True
+    if _PARAGRAPH_OPENERS.match(line):
+        return False
+    return previous.endswith(",")
+
+
+def _glue(before: str, after: str) -> str:
+    """A space between wrapped lines; none after a hyphen that ends a line (*Secretary-*/*General*)."""
+    if before.endswith("-") and after[:1].isalpha():
+        return before + after
+    return f"{before} {after}"
+
+
+_FRENCH_HINT = re.compile(r"\b(?:les|des|du|aux|est|une|le|la|et)\b")
+
+
+def _french(text: str) -> bool:
+    """A paragraph of the French column of a bilingual volume."""
+    if _FRENCH_HINT.search(text) is None:  # most English lines: no French word at all
+        return False
+    words = _WORD.findall(text.lower())
+    if len(words) < 4:
+        return False
+    french = sum(1 for w in words if w in _FRENCH)
+    english = sum(1 for w in words if w in _ENGLISH)
+    return french >= 3 and french > 1.5 * english
+
+
+def _spacing(text: str) -> str:
+    return text
+
+
+PROFILE = Profile(
+    code="en",
+    furniture=layouts.FURNITURE,
+    footnote_lines=layouts.FOOTNOTES,
+    spacing=_spacing,
+    markers=_MARKERS,
+    continues=_continues,
+    glue=_glue,
+    terminal=lexicon.TERMINAL,
+    split_run_on=layouts.SPLIT_RUN_ON,
+    formulas=layouts.FORMULAS,
+    header=layouts.HEADER,
+    fused_header=None,
+    closing=layouts.CLOSING,
+    item_headings=layouts.ITEM_HEADINGS,
+    annex=(Rule("any", lexicon.ANNEX, "annex"),),
+    labels=layouts.LABELS,
+    label_twins=layouts.LABEL_TWINS,
+    preamble_openers=lexicon.PREAMBLE_OPENERS,
+    operative_openers=lexicon.OPERATIVE_OPENERS,
+    preamble_end=lexicon.PREAMBLE_END,
+    operative_end=lexicon.OPERATIVE_END,
+    heading_max=80,
+    foreign=_french,
+    vote_note=votes.vote_note,
+    flags_latin_words=False,
+    taggers=(
+        find_symbols,
+        citations.find_citations,
+        taggers.date_mentions,
+        taggers.instrument_mentions,
+        taggers.name_mentions,
+        taggers.session_mentions,
+        taggers.agenda_mentions,
+        taggers.meeting_mentions,
+    ),
+    split_sponsors=gazetteers.split_sponsors,
+    organs=lexicon.ORGANS,
+)

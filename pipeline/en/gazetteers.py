@@ -1,0 +1,117 @@
+"""English gazetteers: States (UNTERM English names, historic States, aliases), UN bodies and other
+organizations, and international instruments by their English titles.
+
+Built once per process from the generated data modules (``pipeline/en/_data``, written by
+``scripts/build_gazetteers.py``). Matching is case-sensitive and word-bounded (*Oman* is not in
+*woman*, *Niger* not in *Nigeria*); the longest name wins (*Papua New Guinea* over *Guinea*), and
+blockers (*Gulf of Guinea*, territories such as *Western Sahara*) swallow the names inside them.
+States and bodies are matched in separate passes, so each pass also swallows the names of the other
+that contain one of its names (*Palestine Liberation Organization* names no State, *Commonwealth of
+Dominica* no body), and the instrument pass swallows the names of bodies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from pipeline.en._data import instruments, organizations
+from pipeline.en._data import states as state_data
+from pipeline.gazetteer import Gazetteer, Name, combined
+
+_SEPARATORS = re.compile(r"^[\s,;:*]*(?:and)?[\s,;:*]*$")
+_PIECES = re.compile(r",|;|\band\b")
+_BLOCKER = Name("", "", "")
+
+
+def _state_names() -> dict[str, Name]:
+    names: dict[str, Name] = {}
+    for key, canonical, _status, iso3, surfaces in state_data.STATES:
+        for surface in surfaces:
+            names.setdefault(surface, Name(canonical, key, "member_state", iso3))
+    return names
+
+
+def _body_names() -> dict[str, Name]:
+    names: dict[str, Name] = {}
+    for key, canonical, surfaces in organizations.ORGANIZATIONS:
+        for surface in surfaces:
+            names.setdefault(surface, Name(canonical, key, "organization"))
+    return names
+
+
+def _with_blockers(names: dict[str, Name], blockers: Iterable[str], others: Iterable[str]) -> Gazetteer:
+    """A word-bounded gazetteer of ``names`` whose blockers are ``blockers`` and the names of the
+    other pass (``others``) that contain one of ``names``."""
+    probe = Gazetteer(names, words=True)
+    table = dict(names)
+    for blocker in blockers:
+        table.setdefault(blocker, _BLOCKER)
+    for other in others:
+        if other not in names and next(probe.find(other), None) is not None:
+            table.setdefault(other, _BLOCKER)
+    return Gazetteer(table, words=True)
+
+
+@lru_cache(maxsize=1)
+def states() -> Gazetteer:
+    """Member, observer, other and historic States; territories are blockers."""
+    return _with_blockers(_state_names(), state_data_blockers(), _body_names())
+
+
+@lru_cache(maxsize=1)
+def bodies() -> Gazetteer:
+    """UN organs, subsidiary bodies, missions, agencies, funds and programmes, other organizations."""
+    return _with_blockers(_body_names(), organizations.BLOCKERS, _state_names())
+
+
+@lru_cache(maxsize=1)
+def titles() -> Gazetteer:
+    """International instruments by their titles and distinctive short forms; an instrument named
+    only inside a body's name (the Special Committee on … the Implementation of the Declaration on
+    the Granting of Independence to Colonial Countries and Peoples) is not cited."""
+    names: dict[str, Name] = {}
+    for key, canonical, surfaces in instruments.INSTRUMENTS:
+        for surface in surfaces:
+            names.setdefault(surface, Name(canonical, key, "instrument"))
+    return _with_blockers(names, (), _body_names())
+
+
+@lru_cache(maxsize=1)
+def names() -> Gazetteer:
+    """States and bodies in one pass (the extractor's): see ``pipeline.gazetteer.combined``."""
+    return combined((_state_names(), state_data_blockers()), (_body_names(), organizations.BLOCKERS), words=True)
+
+
+def state_data_blockers() -> tuple[str, ...]:
+    """Strings that contain a State's name but name no State."""
+    return state_data.BLOCKERS
+
+
+def split_sponsors(text: str) -> tuple[list[str], list[str]]:
+    """Split a sponsor list by gazetteer matching (*Trinidad and Tobago*, *Bosnia and Herzegovina*);
+    returns canonical names and the pieces no name matched."""
+    names: list[str] = []
+    unknown: list[str] = []
+    position = 0
+    for hit in states().find(text):
+        _leftover(text[position : hit.start], names, unknown)
+        names.append(hit.name.canonical)
+        position = hit.end
+    _leftover(text[position:], names, unknown)
+    return names, unknown
+
+
+def state_names(text: str) -> list[str]:
+    return [hit.name.canonical for hit in states().find(text)]
+
+
+def _leftover(gap: str, names: list[str], unknown: list[str]) -> None:
+    if _SEPARATORS.match(gap):
+        return
+    for raw in _PIECES.split(gap):
+        piece = raw.strip(" ,;:*").removeprefix("the ").strip()
+        if piece:
+            names.append(piece)
+            unknown.append(piece)

@@ -1,0 +1,314 @@
+"""Rule tables of English resolutions: one row per line shape, each naming its layout.
+
+Layouts: ``ga`` (the General Assembly masthead of the PDFs: symbol, ``Distr.: General``, session,
+agenda item, *Resolution adopted by the General Assembly on …*, ``[on the report of the Third
+Committee (A/…)]``, ``69/1.`` and the title), ``ga-1990s`` (``Distr.`` / ``GENERAL``, *RESOLUTION ADOPTED
+BY THE GENERAL ASSEMBLY*), ``draft`` (``Brazil, Kenya …: draft resolution``), ``sc`` (``Resolution
+1373 (2001)``, *Adopted by the Security Council at its 4385th meeting, on …*), ``yearbook`` (the
+annual volumes: ``3 (1946). Resolution of 4 April 1946``, ``1514 (XV). Declaration on …``, *Adopted
+at the 30th meeting by 9 votes …*, ``Twenty-first plenary meeting, 1 February 1946.``), ``hrc``,
+``pdf`` (job numbers, bar codes, page numbers, *Please recycle*), ``ocr`` (spellings OCR gives).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline._text import alpha_ordinal, roman_to_int
+from pipeline.dates import ENGLISH_DATE, iso_date
+from pipeline.en.lexicon import COMMITTEE_ALTERNATION, GA, ORDINAL, ORGAN_ALTERNATION, ORGANS, SC, ordinal_to_int
+from pipeline.en.votes import parse_vote
+from pipeline.profile import LabelStyle, Rule, nothing
+from pipeline.symbols import SYMBOL, normalize_symbol
+
+_DATE = r"\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December),?\s+\d{4}"
+_DATE_RE = re.compile(_DATE)
+_ORD = ORDINAL.pattern
+
+
+def _r(layout: str, pattern: str, role: str, sets: Any = nothing, flags: int = 0) -> Rule:
+    return Rule(layout, re.compile(pattern, flags), role, sets)
+
+
+def _date(text: str | None) -> str | None:
+    m = ENGLISH_DATE.search(text or "")
+    return iso_date(m) if m else None
+
+
+def _organ(m: re.Match[str]) -> dict[str, Any]:
+    organ = m.groupdict().get("organ")
+    if not organ:
+        return {}
+    key = next((o for o in ORGANS if o.lower() == re.sub(r"\s+", " ", organ).lower()), None)
+    return {"body": ORGANS[key]} if key else {}
+
+
+def _symbol(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"symbol": normalize_symbol(m.group("s"))}
+
+
+def _masthead_date(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"masthead_date": _date(m.group())}
+
+
+def _session(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"session": ordinal_to_int(m.group("ord"))}
+
+
+def _agenda(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"agenda_item": re.sub(r"\s+", "", m.group("item")), "agenda_title": m.group("title").strip() or None}
+
+
+def _adopted(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"doc_type": "resolution", "adopted_on": _date(m.groupdict().get("date")), **_organ(m)}
+
+
+def _report(m: re.Match[str]) -> Mapping[str, Any]:
+    symbol = SYMBOL.search(m.group("symbols") or "")
+    return {
+        "committee": re.sub(r"\s+", " ", m.group("c")).title().replace(" And ", " and "),
+        "report_symbol": normalize_symbol(symbol.group()) if symbol else None,
+        "doc_type": "resolution",
+        "body": GA,
+    }
+
+
+def _without_reference(m: re.Match[str]) -> Mapping[str, Any]:
+    symbol = SYMBOL.search(m.groupdict().get("symbols") or "")
+    return {"draft_symbol": normalize_symbol(symbol.group()) if symbol else None, "doc_type": "resolution"}
+
+
+def _number(m: re.Match[str]) -> Mapping[str, Any]:
+    title = (m.groupdict().get("title") or "").strip()
+    return {"number": f"{m.group('s')}/{m.group('n')}", "title": title or None, "doc_type": "resolution"}
+
+
+def _old_number(m: re.Match[str]) -> Mapping[str, Any]:
+    """``1514 (XV). Declaration on …``; OCR gives ``12 (1).`` for ``12 (I).``"""
+    session = m.group("sess").replace("1", "I").replace("l", "I")
+    part = f" {m.group('part').strip()}" if m.group("part") else ""
+    return {
+        "number": f"{m.group('n')}{part} ({session})",
+        "title": m.group("title").strip(),
+        "doc_type": "resolution",
+        "body": GA,
+    }
+
+
+def _sc_number(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"symbol": f"S/RES/{m.group('n')} ({m.group('y')})", "body": SC, "doc_type": "resolution"}
+
+
+def _sc_yearbook(m: re.Match[str]) -> Mapping[str, Any]:
+    return {**_sc_number(m), "adopted_on": _date(m.group("date"))}
+
+
+def _sc_adopted(m: re.Match[str]) -> Mapping[str, Any]:
+    sets: dict[str, Any] = {"meeting": int(m.group("m")), "body": SC, "doc_type": "resolution"}
+    if date := _date(m.group("rest")):
+        sets["adopted_on"] = date
+    if vote := parse_vote(m.group()):
+        sets["vote"] = vote
+    return sets
+
+
+def _adoption_date(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"adopted_on": _date(m.group("date"))}
+
+
+def _sponsors(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"doc_type": "draft_resolution", "sponsors_text": m.group("names"), "body": GA}
+
+
+def _draft(_m: re.Match[str]) -> Mapping[str, Any]:
+    return {"doc_type": "draft_resolution"}
+
+
+def _draft_symbol(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"draft_symbol": normalize_symbol(m.group("s"))}
+
+
+_I = re.IGNORECASE
+HEADER: tuple[Rule, ...] = (
+    _r("ga", rf"^(?P<s>{SYMBOL.pattern})$", "symbol", _symbol),
+    _r("ga", r"^(?:United Nations|UNITED NATIONS|1?UNITED|NATIONS|[ASE])$", "organization"),
+    _r("ga", rf"^(?P<organ>{ORGAN_ALTERNATION})$", "body", _organ, _I),
+    _r("ga", r"^(?:Distr\.?(?:\s*:\s*\w+)?|GENERAL|LIMITED|RESTRICTED)$", "distribution"),
+    _r("ga", r"^Original\s*:\s*\w+", "language"),
+    _r("ga", rf"^(?P<date>{_DATE})$", "masthead_date", _masthead_date),
+    _r("ga", rf"^(?P<ord>{_ORD})\s+(?:regular\s+)?session$", "session", _session, _I),
+    _r("ga", rf"^{_ORD}\s+(?:emergency\s+)?special\s+session$", "session", nothing, _I),
+    _r(
+        "ga",
+        r"^(?:Provisional\s+)?[Aa]genda items?\s+(?P<item>\d+\s?(?:\([a-z]\))?)(?P<title>.*)$",
+        "agenda_item",
+        _agenda,
+    ),
+    _r(
+        "ga",
+        rf"^Resolution adopted by the (?P<organ>{ORGAN_ALTERNATION})(?:\s+on\s+(?P<date>{_DATE}))?$",
+        "adoption",
+        _adopted,
+        _I,
+    ),
+    _r("ga", rf"^on (?P<date>{_DATE})$", "adoption", _adoption_date),
+    _r(
+        "ga",
+        rf"^\[on the reports? of the (?P<c>{COMMITTEE_ALTERNATION})\s*(?:\((?P<symbols>.*)\))?\]$",
+        "report_reference",
+        _report,
+        _I,
+    ),
+    _r(
+        "ga",
+        r"^\[without reference to a Main Committee\s*(?:\((?P<symbols>.*)\))?\]$",
+        "report_reference",
+        _without_reference,
+        _I,
+    ),
+    _r("yearbook", r"^Resolutions? adopted (?:on the reports? of|without reference to)\b.*$", "section", nothing, _I),
+    _r("ga", r"^(?P<s>(?:ES-|S-)?\d+)/(?P<n>\d+)\s*\.(?:\s+(?P<title>.+))?$", "title", _number),
+    _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\((?P<y>\d{4})\)$", "symbol", _sc_number),
+    _r(
+        "sc", r"^Adopted\b.*?\bat its (?P<m>\d+)(?:st|nd|rd|th|d)\s+meeting\b(?P<rest>.*)$", "adoption", _sc_adopted, _I
+    ),
+    _r(
+        "yearbook",
+        rf"^(?P<n>\d+)\s*\(\s?(?P<y>\d{{4}})\s?\)\s*\.\s*Resolution of (?P<date>{_DATE})\.?$",
+        "symbol",
+        _sc_yearbook,
+        _I,
+    ),
+    _r("yearbook", rf"^of (?P<date>{_DATE})$", "adoption_date", _adoption_date),
+    _r(
+        "yearbook",
+        r"^(?P<n>\d+)\s*(?P<part>[A-Z]\s)?\((?P<sess>[IVXLC1l]+)\)\s*\.\s*(?P<title>\S.*)$",
+        "title",
+        _old_number,
+    ),
+    _r("yearbook", r"^\[(?P<s>[A-Z]{1,6}/\d+)[^\]]*\]$", "draft_symbol", _draft_symbol),
+    _r("draft", r"^(?P<names>.+?):\**\s*(?:revised\s+)?draft resolution\**$", "sponsors", _sponsors, _I),
+    _r("draft", r"^(?:revised\s+)?draft resolution\**$", "document_kind", _draft, _I),
+)
+
+
+def _formula(m: re.Match[str]) -> Mapping[str, Any]:
+    organ = re.sub(r"\s+", " ", m.group("organ")).lower()
+    if organ.startswith("gen"):
+        return {"body": GA}
+    if organ.startswith("sec") or organ.startswith("sem"):
+        return {"body": SC}
+    return _organ(m)
+
+
+FORMULAS: tuple[Rule, ...] = (
+    _r("ga", rf"^The\s+(?P<organ>(?i:{ORGAN_ALTERNATION}))\s*[,.;:]?$", "formula", _formula),
+    _r("ocr", r"^(?:T\S{1,3}|17,e)\s+(?P<organ>Gen\S*,?\s+Ass\S*|Se\S*\s+Co\S*)\s*[,.;:]?$", "formula", _formula),
+    _r(
+        "yearbook",
+        rf"^[Tt]he\s+(?P<organ>{ORGAN_ALTERNATION}),?\s+(?P<rest>(?:hereby\s+)?(?:resolves|decides|authorizes|recommends|requests|adopts|approves|declares|appoints|invites|calls)\b.*)$",
+        "formula",
+        _formula,
+    ),
+)
+
+
+def _closing_adoption(m: re.Match[str]) -> Mapping[str, Any]:
+    sets: dict[str, Any] = {"meeting": int(m.group("m"))}
+    if date := _date(m.group("rest")):
+        sets["date"] = date
+    if vote := parse_vote(m.group()):
+        sets["vote"] = vote
+    return sets
+
+
+def _closing_meeting(m: re.Match[str]) -> Mapping[str, Any]:
+    sets: dict[str, Any] = {"meeting": ordinal_to_int(m.group("m"))}
+    if date := _date(m.groupdict().get("date")):
+        sets["date"] = date
+    return sets
+
+
+def _closing_date(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"date": _date(m.group("date"))}
+
+
+def _closing_vote(m: re.Match[str]) -> Mapping[str, Any]:
+    vote = parse_vote(m.group("how"))
+    return {"vote": vote} if vote is not None else {}
+
+
+CLOSING: tuple[Rule, ...] = (
+    _r(
+        "yearbook",
+        r"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$",
+        "adoption",
+        _closing_adoption,
+        _I,
+    ),
+    _r(
+        "ga",
+        rf"^(?P<m>\d+(?:st|nd|rd|th|d)|{_ORD})\s+plenary\s+meeting\b[.,;]?\s*(?:(?P<date>{_DATE})\.?)?$",
+        "meeting",
+        _closing_meeting,
+        _I,
+    ),
+    _r("ga", rf"^(?P<date>{_DATE})\.?$", "date", _closing_date),
+    _r("hrc", r"^\[(?P<how>Adopted\b.*)\]$", "vote", _closing_vote, _I),
+)
+
+FURNITURE: tuple[Rule, ...] = (
+    _r("pdf", r"^\d{2}[- ]\d{5}\*?\s*(?:\([A-Z]\))?(?:\s+\S+)*$", "furniture"),  # job number "14-57589 (E)"
+    _r("pdf", r"^\*\d{6,}\*$", "furniture"),  # bar code
+    _r("pdf", r"^\d{6}$", "furniture"),  # print date "081222"
+    _r("pdf", r"^\d{1,3}\s?/\s?\d{1,3}$", "furniture"),  # page "2/2"
+    _r("pdf", r"^Page\s+\d{1,3}$", "furniture"),
+    _r("pdf", r"^/\s?\.\.\.$", "furniture"),  # continuation mark
+    _r("pdf", r"^-\s?\d{1,3}\s?-$", "furniture"),
+    _r("pdf", r"^Please\s*rec\s*y?\s*cle\W*$", "furniture"),
+    _r("pdf", r"^[♲♻]$", "furniture"),
+    _r("ocr", r"^[Il]\s*[•·][•·.\s]*$", "furniture"),  # continuation marks as OCR reads them
+    _r("ocr", r"^[`'´]+\S{0,3}$", "furniture"),
+)
+
+FOOTNOTES: tuple[Rule, ...] = (
+    _r("pdf", r"^(?P<n>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(?P<text>\S.*)$", "note+"),
+    _r("ga-1990s", r"^(?P<n>\d{1,3})/\s+(?P<text>\S.*)$", "note+"),
+    _r("pdf", r"^(?P<n>\*{1,3})\s*(?P<text>[A-Z].*)$", "note+"),
+    _r(
+        "yearbook",
+        r"^(?P<n>\d{1,3})\s+(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+        r"(?!\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.)"
+        r"(?P<text>(?:[A-Z“\"(]|[Ii]bid).*)$",
+        "note?",
+    ),
+)
+
+LABELS: tuple[LabelStyle, ...] = (
+    LabelStyle("arabic", re.compile(r"^(?P<n>\d{1,3})\s?\.(?=\s|$)\s*"), int, operative=True),
+    LabelStyle("roman", re.compile(r"^\((?P<n>[ivxl]{1,6})\)\s*"), roman_to_int),
+    LabelStyle("alpha", re.compile(r"^\((?P<n>[a-z]{1,3})\)\s*"), alpha_ordinal),
+    LabelStyle("section-roman", re.compile(r"^(?P<n>[IVX]{1,5})\.\s+(?=[A-Z])"), roman_to_int, section=True),
+    LabelStyle("section-letter", re.compile(r"^(?P<n>[A-H])\.\s+(?=[A-Z][a-z])"), lambda n: ord(n) - 64, section=True),
+)
+LABEL_TWINS = {"roman": "alpha"}
+SPLIT_RUN_ON = re.compile(r"[;:]\s+(?=\d{1,3}\.\s+[A-Z]|\([a-z]{1,2}\)\s+[A-Z])|\.\s+(?=\d{1,3}\.\s+[A-Z][a-z]+s\b)")
+
+
+def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"number": int(m.group("n"))}
+
+
+#: What opens an item of a compilation page: a resolution's heading, or a decision.
+ITEM_HEADINGS: tuple[Rule, ...] = (
+    _r(
+        "yearbook",
+        r"^(?P<n>\d+)\s*(?:[A-Z]\s)?\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.\s+\S",
+        "resolution",
+        _item_number,
+    ),
+    _r("yearbook", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?\d{4}\s?\)", "resolution", _item_number),
+    _r("yearbook", r"^(?:Decisions?|DECISIONS?)$", "decision"),
+)

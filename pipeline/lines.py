@@ -1,0 +1,271 @@
+"""The lines of a text, told apart: page furniture, footnote definitions, body.
+
+Rules come from the profile (``Profile.furniture``, ``Profile.footnote_lines``); what is the same in
+every language is here: form feeds and separator rules (``_____``) break pages, a footnote zone
+runs from a separator to the next page break, a running head (the document's symbol, or its title,
+repeated after a page break) is furniture, and a number alone on a line is a page number except in
+a footnote zone, where it opens a note whose text follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline._text import squash, superscript_to_digits
+from pipeline.profile import Rule, first_match
+from pipeline.symbols import SYMBOL, normalize_symbol
+
+_SEPARATOR = re.compile(r"^[_\-‐–—=─━]{5,}$")
+_NUMBER_ALONE = re.compile(r"^\d{1,3}$")
+#: After a page break, how many lines may be a running head.
+_HEAD_LINES = 5
+_HEAD_MIN, _HEAD_MAX = 8, 160
+#: How many lines back a closing line opens the notes that follow it.
+_CLOSING_REACH = 12
+#: How many lines of the first page a running head may repeat (its masthead and title).
+_HEAD_REGION = 30
+
+
+@dataclass(slots=True)
+class Line:
+    """One non-blank line of the original, with what the cleaner learned about it."""
+
+    kind: str  # "body" | "note" | "furniture" | "separator"
+    raw: str  # the stripped original line (of a note: the text after its number)
+    start: int
+    end: int
+    num: str | None = None  # footnote number
+    sure: bool = True  # a note certain by its shape (superscript, in a footnote zone)
+    blank_before: bool = False
+    text: str = ""  # cleaned text
+    refs: list[tuple[str, int]] = field(default_factory=list)  # footnote markers: (number, offset)
+    bold: bool = False
+
+
+def split_lines(
+    text: str, furniture: tuple[Rule, ...], notes: tuple[Rule, ...], closing: tuple[Rule, ...] = ()
+) -> list[Line]:
+    """The non-blank lines of ``text``, classified; page breaks become furniture lines. After a
+    closing line (``3rd plenary meeting``), a number alone opens the notes as a rule would."""
+    state = _State(closing=closing)
+    position = 0
+    for physical in text.splitlines(keepends=True):  # form feeds end lines too
+        start = position
+        position += len(physical)
+        raw = physical.strip()
+        if not raw:
+            state.blank = True
+        else:
+            begin = start + len(physical) - len(physical.lstrip())
+            state.add(Line("body", raw, begin, begin + len(raw), blank_before=state.blank), furniture, notes)
+            state.blank = False
+        if physical.rstrip("\r\n").endswith("\f"):
+            state.page_break(position - 1)
+    state.close_zone()
+    return state.lines
+
+
+@dataclass(slots=True)
+class _State:
+    """What the line classifier remembers from one line to the next."""
+
+    closing: tuple[Rule, ...] = ()
+    lines: list[Line] = field(default_factory=list)
+    blank: bool = False
+    zone: list[tuple[str | None, Line]] | None = None  # a footnote zone's lines: (number or None, line)
+    zone_furniture: int | None = None  # how many zone lines came before its first furniture line
+    after_break: int = 0  # lines left that may be a running head
+    first_page: list[str] = field(default_factory=list)
+    first_page_done: bool = False
+
+    def page_break(self, at: int) -> None:
+        self.close_zone()
+        self.lines.append(Line("furniture", "\f", at, at + 1))
+        self.after_break, self.first_page_done = _HEAD_LINES, True
+
+    def close_zone(self) -> None:
+        if self.zone is not None:
+            self.lines.extend(_zone_notes(self.zone, self.zone_furniture))
+            self.zone, self.zone_furniture = None, None
+
+    def add(self, line: Line, furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> None:
+        raw = line.raw
+        if self.zone is None and not self.after_break and not _special(furniture, notes).match(raw):
+            if not self.first_page_done:  # the usual line: body text, told in one step
+                self.first_page.append(raw)
+            self.lines.append(line)
+            return
+        if first_match(furniture, raw) is not None:
+            self._furniture(line, running_head=False)
+        elif self.after_break and _is_running_head(raw, self.first_page):
+            self._furniture(line, running_head=True)
+        elif _SEPARATOR.match(raw):
+            self.close_zone()
+            line.kind, self.zone = "separator", []
+        elif self.zone is not None or self._opens_zone(line, notes):
+            self._zone_line(line, notes)
+            return
+        else:
+            self._classify(line, notes)
+        if line.kind != "furniture":
+            self.after_break = max(self.after_break - 1, 0)
+        if not self.first_page_done and line.kind == "body":
+            self.first_page.append(raw)
+        self.lines.append(line)
+
+    def _furniture(self, line: Line, *, running_head: bool) -> None:
+        """Page furniture; a page number or job number inside the notes does not end them."""
+        line.kind = "furniture"
+        if running_head:
+            return
+        self.after_break = _HEAD_LINES
+        if self.zone is not None and self.zone_furniture is None:
+            self.zone_furniture = len(self.zone)
+
+    def _opens_zone(self, line: Line, notes: tuple[Rule, ...]) -> bool:
+        """A note at a page's foot without a rule (role ``note+``), or a number alone after the
+        closing: the notes run to the end of the page."""
+        raw = line.raw
+        if _NUMBER_ALONE.match(raw):
+            opens = self._after_closing()
+        else:
+            found = first_match(notes, raw)
+            opens = found is not None and found[0].role == "note+"
+        if opens:
+            self.zone = []
+        return opens
+
+    def _after_closing(self) -> bool:
+        """Whether a closing line (``3rd plenary meeting``) stands among the last lines."""
+        for line in reversed(self.lines[-_CLOSING_REACH:]):
+            found = first_match(self.closing, line.raw) if line.kind == "body" and self.closing else None
+            if found is not None and found[0].role == "meeting":
+                return True
+        return False
+
+    def _zone_line(self, line: Line, notes: tuple[Rule, ...]) -> None:
+        assert self.zone is not None
+        raw = line.raw
+        found = first_match(notes, raw)
+        if _NUMBER_ALONE.match(raw):
+            self.zone.append((raw, Line("note", "", line.start, line.end)))
+        elif found is not None:
+            m = found[1]
+            note = Line("note", m.group("text") or "", line.start, line.end)
+            self.zone.append((superscript_to_digits(m.group("n")), note))
+        else:
+            self.zone.append((None, Line("note", raw, line.start, line.end)))
+
+    def _classify(self, line: Line, notes: tuple[Rule, ...]) -> None:
+        """A line outside the notes: a note, a page number, a closing line, body text."""
+        raw = line.raw
+        if found := first_match(notes, raw):
+            rule, m = found
+            line.kind, line.num, line.raw = "note", superscript_to_digits(m.group("n")), m.group("text") or ""
+            line.sure = rule.role == "note"
+        elif _NUMBER_ALONE.match(raw):
+            line.kind = "furniture"  # a page number
+
+
+_SPECIAL: dict[tuple[int, int], tuple[tuple[Rule, ...], tuple[Rule, ...], re.Pattern[str]]] = {}
+
+
+def _special(furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> re.Pattern[str]:
+    """One pattern for every line that is not plain body text: furniture, a note, a separator,
+    a number alone."""
+    key = (id(furniture), id(notes))
+    found = _SPECIAL.get(key)
+    if found is None:
+        parts = [_SEPARATOR.pattern, _NUMBER_ALONE.pattern]
+        for rule in (*furniture, *notes):
+            flags = "i" if rule.pattern.flags & re.IGNORECASE else ""
+            pattern = re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern)
+            parts.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")
+        found = _SPECIAL.setdefault(key, (furniture, notes, re.compile("|".join(parts))))
+    return found[2]
+
+
+def _zone_notes(zone: list[tuple[str | None, Line]], furniture_at: int | None) -> list[Line]:
+    """The notes of a footnote zone (the foot of a page, after its rule), in order.
+
+    A text layer gives a note's number before its text, alone on a line, or after it, or all the
+    numbers of a page before all their texts. The texts are told apart (a line opens a new text
+    after a number, or after a text that ends as a sentence does); when there are as many texts
+    as numbers, the numbers in order go to the texts in order, leaving out, if that makes the
+    count, text pushed below the page's job number (body words a text layer misplaced); otherwise
+    each number takes the text that follows it. Text that no number takes goes back to the body."""
+    numbers = [num for num, _ in zone if num is not None]
+    for items in (zone, zone[:furniture_at] if furniture_at is not None else None):
+        if items is None or not numbers:
+            continue
+        units = _units(items)
+        if len(units) == len(numbers):
+            for unit, num in zip(units, sorted(numbers, key=_note_order), strict=True):
+                unit.num = num
+            rest = [Line("body", line.raw, line.start, line.end) for num, line in zone[len(items) :] if line.raw]
+            return [*units, *rest]
+    return _sequential(zone, furniture_at)
+
+
+def _units(zone: list[tuple[str | None, Line]]) -> list[Line]:
+    units: list[Line] = []
+    after_number = False
+    for num, line in zone:
+        if num is not None and line.raw:
+            units.append(Line("note", line.raw, line.start, line.end, num=num))
+        elif num is None and units and not after_number and not _ends_sentence(units[-1].raw):
+            _extend(units[-1], line)
+        elif num is None:
+            units.append(Line("note", line.raw, line.start, line.end))
+        after_number = num is not None and not line.raw
+    return units
+
+
+def _sequential(zone: list[tuple[str | None, Line]], furniture_at: int | None) -> list[Line]:
+    """Numbers waiting for a text take the texts that follow, in order (``1``, ``2``, text, text);
+    other text goes on the note before it (a note of several paragraphs), except below the page's
+    job number, where it is body text a text layer misplaced."""
+    out: list[Line] = []
+    waiting: list[Line] = []
+    current: Line | None = None
+    for index, (num, line) in enumerate(zone):
+        if num is not None:
+            note = Line("note", line.raw, line.start, line.end, num=num)
+            out.append(note)
+            if line.raw:
+                current = note
+            else:
+                waiting.append(note)
+        elif waiting and (current is None or not current.raw or _ends_sentence(current.raw) or current not in waiting):
+            current = waiting.pop(0)
+            _extend(current, line)
+        elif current is not None and (furniture_at is None or index < furniture_at or not _ends_sentence(current.raw)):
+            _extend(current, line)
+        else:
+            out.append(Line("body", line.raw, line.start, line.end))
+    return [line for line in out if line.raw]
+
+
+def _extend(note: Line, line: Line) -> None:
+    note.raw = f"{note.raw} {line.raw}".strip()
+    note.end = max(note.end, line.end)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", ".)", ".”", '."', "。"))
+
+
+def _note_order(num: str) -> tuple[int, int]:
+    """Notes marked ``*``, ``**`` come first, then the numbered ones in order."""
+    return (0, len(num)) if num.startswith("*") else (1, int(num) if num.isdigit() else 0)
+
+
+def _is_running_head(raw: str, first_page: list[str]) -> bool:
+    """A line repeating the document's symbol, or a title printed on the first page."""
+    if SYMBOL.fullmatch(raw):
+        own = normalize_symbol(raw)
+        return any(SYMBOL.fullmatch(line) and normalize_symbol(line) == own for line in first_page)
+    if not (_HEAD_MIN <= len(raw) <= _HEAD_MAX) or raw[-1:] in ",;:，；：":
+        return False
+    return squash(raw) in squash(" ".join(first_page[:_HEAD_REGION]))

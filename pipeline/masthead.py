@@ -1,0 +1,169 @@
+"""The masthead: every line before the enacting formula, read with the profile's header rules.
+
+Each line gets a role (session, committee, agenda item, sponsors, title, adoption, symbol…) from the
+first header row that matches it, and the row's facts go into the document's facts (the first
+value of a fact wins). A few things hold across rows and languages: a title or a sponsor list
+wrapped over several lines is one line; the line after the agenda item is its title; a draft's
+title is the last line left before the formula; a line that reads like a preambular paragraph
+(the first GA sessions and early Security Council resolutions put recitals before the formula) is
+a preambular paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline._text import last_char
+from pipeline.profile import Profile, first_match
+
+#: A line that cannot end there: it stops on a word that wants the next.
+_DANGLING = re.compile(r"\b(?:of|the|and|for|in|to|on|by|with|a|an|its|their|between|from)$")
+#: How a line of a wrapped list ends.
+_LIST_ENDS = ("、", "，", ",")
+#: Longest line that can be the rest of a wrapped title.
+_TITLE_MAX = 200
+#: Shortest text that can be a preambular paragraph standing before the formula.
+_RECITAL_MIN = 12
+
+
+@dataclass(slots=True)
+class HeaderLine:
+    """One masthead line: its text (possibly several joined lines), role and source block indexes."""
+
+    text: str
+    role: str | None
+    blocks: list[int]
+
+
+@dataclass(slots=True)
+class Masthead:
+    lines: list[HeaderLine] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def read_masthead(texts: list[str], profile: Profile) -> Masthead:
+    """Roles and facts of the header lines ``texts`` (in order)."""
+    head = Masthead()
+    pieces = [(index, piece) for index, text in enumerate(texts) for piece in _unfused(text, profile)]
+    for index, text in pieces:
+        previous = head.lines[-1] if head.lines else None
+        if previous is not None and _continues(previous, text, profile):
+            previous.text = profile.glue(previous.text, text)
+            previous.blocks.append(index)
+            if (found := first_match(profile.header, previous.text)) is not None:
+                previous.role = found[0].role
+                _set(head.facts, dict(found[0].sets(found[1])), override=True)
+            elif previous.role == "title":
+                head.facts["title"] = previous.text
+            continue
+        found = first_match(profile.header, text)
+        if found is None:
+            role = _follower(previous, head.facts)
+            if role:
+                head.facts.setdefault(role, text)
+            head.lines.append(HeaderLine(text, role, [index]))
+            continue
+        rule, m = found
+        head.lines.append(HeaderLine(text, rule.role, [index]))
+        _set(head.facts, dict(rule.sets(m)))
+    _recitals(head, profile)
+    if head.facts.get("doc_type") == "draft_resolution" and "title" not in head.facts:
+        _draft_title(head, profile)
+    return head
+
+
+def _draft_title(head: Masthead, profile: Profile) -> None:
+    """A draft's title: the lines left over at the end of the masthead, joined."""
+    run: list[HeaderLine] = []
+    for line in reversed(head.lines):
+        if line.role is not None:
+            break
+        run.insert(0, line)
+    if not run:
+        return
+    title = run[0].text
+    for line in run[1:]:
+        title = profile.glue(title, line.text)
+    first = run[0]
+    first.role, first.text = "title", title
+    for line in run[1:]:
+        first.blocks.extend(line.blocks)
+        head.lines.remove(line)
+    head.facts["title"] = title
+
+
+def _follower(previous: HeaderLine | None, facts: dict[str, Any]) -> str | None:
+    """The role a line takes from the line before it: the title after a number alone (``69/1.``),
+    the agenda title after the agenda item."""
+    if previous is None:
+        return None
+    if previous.role == "title" and "title" not in facts:
+        return "title"
+    if previous.role == "agenda_item" and "agenda_title" not in facts:
+        return "agenda_title"
+    return None
+
+
+def _unfused(text: str, profile: Profile) -> list[str]:
+    """A line holding two masthead lines (``28 January 2015第六十九届会议``), as two lines."""
+    if profile.fused_header is None or first_match(profile.header, text):
+        return [text]
+    m = profile.fused_header.match(text)
+    if m is None or not first_match(profile.header, m.group("a")):
+        return [text]
+    return [m.group("a"), m.group("b")]
+
+
+def _continues(previous: HeaderLine, text: str, profile: Profile) -> bool:
+    """Whether ``text`` is the rest of the masthead line ``previous``, wrapped."""
+    return _cut_fact(previous, text) or _wrapped_list(previous, text) or _wrapped_title(previous, text, profile)
+
+
+def _cut_fact(previous: HeaderLine, text: str) -> bool:
+    """A fact cut after *on*, *of* or a comma (*Adopted … at its 4385th meeting, on* / the date), or
+    a line going on in lower case (*and Uzbekistan: draft resolution*)."""
+    if previous.role not in (None, "title", "sponsors") and previous.text.endswith((" on", " of", " by", ",")):
+        return True
+    return text[:1].islower() and previous.role in (None, "title", "sponsors", "adoption", "report_reference")
+
+
+def _wrapped_list(previous: HeaderLine, text: str) -> bool:
+    """A sponsor list wrapped after a separator (``…、`` / ``、…``)."""
+    if previous.role != "sponsors" and not (previous.role is None and previous.text.endswith(_LIST_ENDS)):
+        return False
+    return previous.text.endswith(_LIST_ENDS) or text.startswith(("、", ","))
+
+
+def _wrapped_title(previous: HeaderLine, text: str, profile: Profile) -> bool:
+    """A title wrapped onto this line: after a word that wants the next (*of the* / *United
+    Nations*), or, for the title itself, any line that is no other fact and no paragraph."""
+    if previous.role not in ("title", "agenda_title"):
+        return False
+    if _DANGLING.search(previous.text):
+        return True
+    if previous.role == "agenda_title" or last_char(previous.text) in profile.terminal:
+        return False
+    if first_match(profile.header, text) or first_match(profile.formulas, text):
+        return False
+    opens_paragraph = profile.preamble_openers.match(text) or profile.operative_openers.match(text)
+    return not opens_paragraph and len(text) < _TITLE_MAX
+
+
+def _recitals(head: Masthead, profile: Profile) -> None:
+    """Unmatched lines that read like preambular paragraphs become recitals."""
+    for line in head.lines:
+        if line.role is not None or len(line.text) < _RECITAL_MIN:
+            continue
+        end = last_char(line.text)
+        if end in profile.preamble_end or (end in profile.operative_end and profile.preamble_openers.match(line.text)):
+            line.role = "recital"
+
+
+def _set(facts: dict[str, Any], sets: dict[str, Any], *, override: bool = False) -> None:
+    for key, value in sets.items():
+        if value is None:
+            continue
+        if override or key not in facts:
+            facts[key] = value

@@ -1,0 +1,296 @@
+"""The English profile: official texts as pdftotext gives them, and OCR of the annual volumes."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.en.dates import find_dates
+from pipeline.en.lexicon import ordinal_to_int
+from pipeline.en.votes import parse_vote
+from pipeline.run import process
+from schemas import ProcessedDocument
+
+GA = """A/RES/69/1
+
+United Nations
+
+Distr.: General
+23 September 2014
+
+General Assembly
+Sixty-ninth session
+Agenda item 124
+
+Resolution adopted by the General Assembly on 19 September 2014
+[without reference to a Main Committee (A/69/L.2)]
+
+69/1.
+
+Measures to contain and combat the recent Ebola
+outbreak in West Africa
+
+The General Assembly,
+Expressing grave concern at the recent Ebola outbreak in West Africa and its
+unprecedented nature and scope,
+Noting the adoption by the Security Council of resolution 2176 (2014) of
+15 September 2014 and resolution 2177 (2014) of 18 September 2014,
+
+14-57589 (E)
+
+*1457589*
+
+Please recycle
+\fA/RES/69/1
+
+Measures to contain and combat the recent Ebola outbreak in West Africa
+
+1.
+Welcomes the intention of the Secretary-General to establish the United
+Nations Mission for Ebola Emergency Response;1
+2.
+Requests the Secretary-General to take such measures as may be
+necessary for the prompt execution of his intention;
+Calls upon all Member States to provide their full support to the
+3.
+United Nations Mission for Ebola Emergency Response.
+3rd plenary meeting
+19 September 2014
+
+_______________
+1
+
+2/2
+
+See A/69/389-S/2014/679.
+"""
+
+SC = """S/RES/1373 (2001)
+
+United Nations
+
+Security Council
+
+Distr.: General
+28 September 2001
+
+Resolution 1373 (2001)
+Adopted by the Security Council at its 4385th meeting, on
+28 September 2001
+The Security Council,
+Reaffirming its resolutions 1269 (1999) of 19 October 1999 and 1368 (2001) of
+12 September 2001,
+Reaffirming also its unequivocal condemnation of the terrorist attacks which
+took place in New York, Washington, D.C. and Pennsylvania on 11 September 2001,
+and expressing its determination to prevent all such acts,
+Deeply concerned by the increase of acts of terrorism,
+Acting under Chapter VII of the Charter of the United Nations,
+1.
+
+Decides that all States shall:
+
+(a)
+
+Prevent and suppress the financing of terrorist acts;
+
+(b) Criminalize the wilful provision or collection of funds by their nationals
+or in their territories;
+(i) with the intention that the funds should be used;
+(ii) in the knowledge that they are to be used;
+2.
+
+Decides to remain seized of this matter.
+"""
+
+
+def _doc(text: str) -> ProcessedDocument:
+    return process(text.encode("utf-8"), "t.txt")
+
+
+class TestGeneralAssembly:
+    def test_masthead(self) -> None:
+        """Symbol, session in words, agenda item, adoption date, draft symbol, number and wrapped title."""
+        meta = _doc(GA).meta
+        assert meta.language == "en"
+        assert (meta.symbol, meta.body, meta.session, meta.agenda_item) == ("A/RES/69/1", "General Assembly", 69, "124")
+        assert (meta.adopted_on, meta.draft_symbol, meta.committee) == ("2014-09-19", "A/69/L.2", None)
+        assert meta.title == "Measures to contain and combat the recent Ebola outbreak in West Africa"
+        assert (meta.meeting, meta.vote) == (3, None)
+
+    def test_page_furniture_and_running_heads(self) -> None:
+        """Job number, bar code, ``Please recycle``, the symbol and the title repeated atop page 2 are no text."""
+        texts = " ".join(s.text for s in _doc(GA).segments if s.kind != "header")
+        for furniture in ("14-57589", "1457589", "Please recycle", "A/RES/69/1"):
+            assert furniture not in texts
+        assert texts.count("Measures to contain") == 0
+
+    def test_wrapped_lines_and_paragraph_numbers(self) -> None:
+        """Recitals rejoined; numbers alone on their line and one printed after its paragraph's first line."""
+        doc = _doc(GA)
+        assert [s.kind for s in doc.segments if s.kind in ("preamble", "operative")] == ["preamble"] * 2 + [
+            "operative"
+        ] * 3
+        ops = [(s.num, s.text[:20]) for s in doc.segments if s.kind == "operative"]
+        assert ops == [("1", "Welcomes the intenti"), ("2", "Requests the Secreta"), ("3", "Calls upon all Membe")]
+        assert any("resolution 2176 (2014) of 15 September 2014 and resolution 2177" in s.text for s in doc.segments)
+
+    def test_footnote_number_apart_from_its_text(self) -> None:
+        """Note ``1`` alone, the page number, then its text; the marker ``Response;1`` is removed."""
+        doc = _doc(GA)
+        assert {s.num: s.text for s in doc.segments if s.kind == "footnote"} == {"1": "See A/69/389-S/2014/679."}
+        op1 = next(s for s in doc.segments if s.id == "op-1")
+        assert op1.text.endswith("Response;") and [r.num for r in op1.footnote_refs] == ["1"]
+
+    def test_entities(self) -> None:
+        """Joint symbol, cited SC resolutions with their years, English dates."""
+        doc = _doc(GA)
+        values = {(e.type, e.value) for e in doc.entities}
+        assert ("document_symbol", "A/69/389-S/2014/679") in values
+        assert {("resolution", "S/RES/2176 (2014)"), ("resolution", "S/RES/2177 (2014)")} <= values
+        assert ("date", "2014-09-15") in values
+        assert ("document_symbol", "A/RES/69/1") not in values
+
+
+class TestSecurityCouncil:
+    def test_heading_and_adoption_line(self) -> None:
+        """``Resolution 1373 (2001)``, the adoption line wrapped before its date; no title."""
+        meta = _doc(SC).meta
+        assert (meta.symbol, meta.body, meta.meeting, meta.adopted_on, meta.title) == (
+            "S/RES/1373 (2001)",
+            "Security Council",
+            4385,
+            "2001-09-28",
+            None,
+        )
+
+    def test_structure(self) -> None:
+        """Four recitals (one opening ``Deeply concerned``); ``(a)`` alone on its line; items ``(i)``."""
+        doc = _doc(SC)
+        assert len([s for s in doc.segments if s.kind == "preamble"]) == 4
+        tree = [(s.kind, s.num, s.parent) for s in doc.segments if s.kind in ("operative", "subparagraph", "item")]
+        assert tree == [
+            ("operative", "1", None),
+            ("subparagraph", "a", "op-1"),
+            ("subparagraph", "b", "op-1"),
+            ("item", "i", "op-1-b"),
+            ("item", "ii", "op-1-b"),
+            ("operative", "2", None),
+        ]
+
+    def test_citations_and_instruments(self) -> None:
+        """``its resolutions 1269 (1999) of … and 1368 (2001)``; the Charter by its English title."""
+        doc = _doc(SC)
+        assert [e.value for e in doc.entities if e.type == "resolution"] == ["S/RES/1269 (1999)", "S/RES/1368 (2001)"]
+        assert "Charter of the United Nations" in {e.value for e in doc.entities if e.type == "instrument"}
+
+
+class TestYearbook:
+    PAGE = """Decision
+
+At its 27th meeting, on 27 March 1946, the Council adopted a proposal.
+
+3 (1946). Resolution of 4 April 1946
+
+The Security Council,
+Taking note of the statements by the Iranian representative,
+Resolves that the Council defer further proceedings on the Iranian appeal,
+Provided, however, that the Secretary-General shall immediately report.
+Adopted at the 30th meeting
+by 9 votes ( Australia, present
+and not voting; Union of
+Soviet Socialist Republics,
+absent).
+
+5 (1946). Resolution of 8 May 1946
+
+The Security Council,
+Resolves to defer further proceedings.
+Adopted at the 40th meeting.
+"""
+
+    def test_own_item_among_its_neighbours(self) -> None:
+        """The page's neighbours are context; the name picks resolution 3; its vote wraps over lines."""
+        doc = process(self.PAGE.encode(), "sres-3-1946.en.txt")
+        meta = doc.meta
+        assert (meta.symbol, meta.adopted_on, meta.meeting, meta.vote) == (
+            "S/RES/3 (1946)",
+            "1946-04-04",
+            30,
+            "recorded_vote",
+        )
+        assert meta.vote_counts is not None and meta.vote_counts.yes == 9
+        assert [s.num for s in doc.segments if s.kind == "operative"] == [None, None]
+        assert all("40th meeting" not in s.text for s in doc.segments if s.kind != "context")
+
+    def test_without_the_name_the_first_resolution(self) -> None:
+        """With a name that says nothing, the first resolution with a formula is the document."""
+        assert process(self.PAGE.encode(), "page.txt").meta.symbol == "S/RES/3 (1946)"
+
+
+class TestGrammar:
+    @pytest.mark.parametrize(
+        ("text", "kind", "counts"),
+        [
+            ("Adopted unanimously at the 42nd meeting.", "unanimous", None),
+            ("by 13 votes to none, with 2 abstentions (Nicaragua and Zimbabwe)", "recorded_vote", (13, 0, 2)),
+            ("by 12 votes to none, with 3 abstentions", "recorded_vote", (12, 0, 3)),
+            ("[Adopted without a vote.]", "without_vote", None),
+        ],
+    )
+    def test_votes(self, text: str, kind: str, counts: tuple[int, int, int] | None) -> None:
+        vote = parse_vote(text)
+        assert vote is not None and vote.kind == kind
+        if counts is not None:
+            assert (vote.yes, vote.no, vote.abstentions) == counts
+
+    @pytest.mark.parametrize(
+        ("text", "values"),
+        [
+            ("from 6 to 8 September 2000", ["2000-09-06", "2000-09-08"]),
+            ("on 3 and 4 March 2022", ["2022-03-03", "2022-03-04"]),
+            ("from 27 June to 1 July 2022", ["2022-06-27", "2022-07-01"]),
+            ("5–16 June 1972", ["1972-06-05", "1972-06-16"]),
+            ("its declaration of October 1970", ["1970-10"]),
+            ("in 2030", []),
+        ],
+    )
+    def test_dates(self, text: str, values: list[str]) -> None:
+        assert [d.value for d in find_dates(text)] == values
+
+    @pytest.mark.parametrize(
+        ("word", "value"), [("Sixty-ninth", 69), ("twenty-first", 21), ("fifteenth", 15), ("4385th", 4385)]
+    )
+    def test_ordinals(self, word: str, value: int) -> None:
+        assert ordinal_to_int(word) == value
+
+    @pytest.mark.parametrize(
+        ("sentence", "values"),
+        [
+            ("Recalling its resolutions 34/24, 40/20 and 46/17,", ["A/RES/34/24", "A/RES/40/20", "A/RES/46/17"]),
+            ("Recalling General Assembly resolution 2200 A (XXI),", ["A/RES/2200 A (XXI)"]),
+            ("Recalling Human Rights Council resolution 43/25 of 22 June 2020,", ["A/HRC/RES/43/25"]),
+            ("Recalling Economic and Social Council resolution 1980/67 of 25 July 1980,", ["E/RES/1980/67"]),
+        ],
+    )
+    def test_citations(self, sentence: str, values: list[str]) -> None:
+        """The organ of a cited resolution comes from the words before it (GA document)."""
+        doc = _doc(f"The General Assembly,\n{sentence}\n1. Decides to continue.\n")
+        assert [e.value for e in doc.entities if e.type == "resolution"] == values
+
+    def test_member_states_with_iso3_and_word_boundaries(self) -> None:
+        """States by their UN short names with ISO-3; no state inside another word or name."""
+        doc = _doc(
+            "The General Assembly,\nNoting that women in Oman, the Netherlands and Papua New Guinea,\n1. Decides.\n"
+        )
+        states = [(e.value, e.iso3) for e in doc.entities if e.type == "member_state"]
+        assert [v for v, _ in states] == ["Oman", "Netherlands", "Papua New Guinea"]
+
+
+def test_french_column_is_set_aside() -> None:
+    """A paragraph of the French column of a bilingual volume is context, not preamble."""
+    doc = _doc(
+        "The Security Council,\nTaking note of the statements by the representative of Iran,\n"
+        "Prenant acte des declarations du representant de l'Iran aux termes desquelles le Conseil est saisi,\n"
+        "Resolves to defer the proceedings.\n"
+    )
+    assert len([s for s in doc.segments if s.kind == "preamble"]) == 1
+    assert any(s.kind == "context" and s.text.startswith("Prenant") for s in doc.segments)

@@ -1,0 +1,89 @@
+"""Archivematica standard transfers of processed documents, as a3m 0.8 and Archivematica read them.
+
+a3m 0.8.1 takes a directory (or a zip/tar it unpacks with ``unar``) and refuses bags ("Bags not
+supported yet!" in its download step), so docpipe hands it a *standard transfer*::
+
+    <name>/objects/<folder>/original.txt      the bytes as received
+    <name>/objects/<folder>/document.json     docpipe's output
+    <name>/objects/<folder>/document.akn.xml  Akoma Ntoso
+    <name>/metadata/checksum.sha256           "<digest>  <folder>/<file>", relative to objects/
+    <name>/metadata/checksum.sha512
+    <name>/metadata/metadata.csv              Dublin Core per original (filename = objects/...)
+
+The checksum files are what Archivematica's "Verify metadata directory checksums" job checks
+(``sha256sum -c`` in ``objects/``, one line per file), so the AIP records a PREMIS fixity-check
+event against docpipe's own digest; ``metadata.csv`` becomes the METS ``dmdSec``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from workers.archive.item import ArchiveItem
+
+#: Dublin Core columns of ``metadata.csv`` (Archivematica's names).
+DC_COLUMNS = ("filename", "dc.identifier", "dc.title", "dc.date", "dc.language", "dc.creator", "dc.type", "dc.source")
+_DC_TYPES = {"resolution": "Resolution", "draft_resolution": "Draft resolution", "decision": "Decision"}
+
+
+def write_transfer(dest: Path, items: Sequence[ArchiveItem], *, generated: str) -> Path:
+    """A standard transfer at ``dest`` (which must not exist) with a folder per document."""
+    if not items:
+        raise ValueError("a transfer needs at least one document")
+    for item in items:
+        item.check()
+    if dest.exists():
+        raise FileExistsError(dest)
+    work = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        sums: dict[str, list[str]] = {"sha256": [], "sha512": []}
+        rows: list[dict[str, str]] = []
+        for item in items:
+            folder = work / "objects" / item.folder
+            folder.mkdir(parents=True)
+            for name, data in item.files(generated).items():
+                (folder / name).write_bytes(data)
+                for algorithm, lines in sums.items():
+                    lines.append(f"{hashlib.new(algorithm, data).hexdigest()}  {item.folder}/{name}")
+            rows.append(_dublin_core(item))
+        metadata = work / "metadata"
+        metadata.mkdir()
+        for algorithm, lines in sums.items():
+            (metadata / f"checksum.{algorithm}").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (metadata / "metadata.csv").write_text(_csv(rows), encoding="utf-8")
+        work.rename(dest)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return dest
+
+
+def _dublin_core(item: ArchiveItem) -> dict[str, str]:
+    meta = item.doc.meta
+    return {
+        "filename": f"objects/{item.folder}/{item.original_name}",
+        "dc.identifier": meta.symbol or item.doc.doc_id,
+        "dc.title": meta.title or "",
+        "dc.date": meta.adopted_on or "",
+        "dc.language": {"zh": "zho", "en": "eng"}.get(meta.language, meta.language),
+        "dc.creator": meta.body or "",
+        "dc.type": _DC_TYPES.get(meta.doc_type or "", "Text"),
+        "dc.source": item.doc.provenance.source_name,
+    }
+
+
+def _csv(rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=DC_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+__all__ = ["DC_COLUMNS", "write_transfer"]
