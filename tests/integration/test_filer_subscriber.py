@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from schemas.events import ObjectEvent
+from workers.backoff import Backoff
 from workers.catalog.catalog import Catalog
 from workers.intake.filer_subscriber import (
     CatalogCheckpointStore,
@@ -98,7 +99,7 @@ def make_collector(seaweed: SeaweedServer, bucket: str) -> Iterator[Callable[...
             path_prefix=f"/buckets/{bucket}/",
             client_name=f"test-{bucket}",
             checkpoint=checkpoint,
-            backoff=(0.1, 0.5),
+            backoff=Backoff(first=0.1, cap=0.5),
         )
         collector = Collector(subscriber, fail_on=fail_on).start(checkpoint)
         started.append(collector)
@@ -233,7 +234,11 @@ def test_reconnects_after_filer_restart(tmp_path: Path) -> None:
         store.ensure_bucket("restart")
         checkpoint = MemoryCheckpointStore()
         subscriber = FilerSubscriber(
-            server.filer_grpc, "/buckets/restart/", "test-restart", checkpoint=checkpoint, backoff=(0.1, 0.5)
+            server.filer_grpc,
+            "/buckets/restart/",
+            "test-restart",
+            checkpoint=checkpoint,
+            backoff=Backoff(first=0.1, cap=0.5),
         )
         collector = Collector(subscriber).start(checkpoint)
         try:

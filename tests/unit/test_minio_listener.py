@@ -13,6 +13,7 @@ from minio.error import S3Error
 
 from schemas.events import ObjectEvent
 from tests.conftest import ROOT
+from workers.backoff import Backoff
 from workers.intake.minio_listener import MinioListener
 
 RECORD = json.loads((ROOT / "tests" / "fixtures" / "events" / "minio-put-event.json").read_text("utf-8"))
@@ -44,7 +45,7 @@ def _not_implemented() -> S3Error:
 
 def _run(client: _FakeClient, bucket: str) -> tuple[list[ObjectEvent], MinioListener]:
     seen: list[ObjectEvent] = []
-    listener = MinioListener(client, bucket, seen.append, backoff=(0.01, 0.02))
+    listener = MinioListener(client, bucket, seen.append, backoff=Backoff(first=0.01, cap=0.02))
     thread = threading.Thread(target=listener.run, args=(threading.Event(),), daemon=True)
     thread.start()
     thread.join(timeout=5)

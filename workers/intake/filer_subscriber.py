@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 import grpc
 
 from schemas.events import ObjectEvent
+from workers.backoff import Backoff
 from workers.intake.notifications import SEAWEED_ETAG_ATTR, filer_etag, filer_event_kind, object_event_from_filer
 from workers.storage._filer_pb import filer_pb2, filer_pb2_grpc
 
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CHECKPOINT_INTERVAL = 1.0
 #: Reconnect backoff: first wait and cap, in seconds (doubling in between; a reconnect is cheap, and a
 #: filer back from an outage should be followed again within seconds, before the reconciler's next pass).
-DEFAULT_BACKOFF = (0.5, 5.0)
+DEFAULT_BACKOFF = Backoff(first=0.5, cap=5.0)
 #: gRPC codes after which the subscriber reconnects instead of raising.
 RETRYABLE_CODES = frozenset(
     {
@@ -178,7 +179,7 @@ class FilerSubscriber:
         checkpoint: Where the position is loaded from and saved to.
         start_ns: Position when the checkpoint is empty (default: now; 0 replays the whole log).
         checkpoint_interval: Seconds between saves while only skipped events arrive.
-        backoff: (first, max) seconds between reconnects.
+        backoff: Waits between reconnects (``workers.backoff.Backoff``).
     """
 
     def __init__(
@@ -191,7 +192,7 @@ class FilerSubscriber:
         checkpoint: CheckpointStore,
         start_ns: int | None = None,
         checkpoint_interval: float = DEFAULT_CHECKPOINT_INTERVAL,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
+        backoff: Backoff = DEFAULT_BACKOFF,
     ) -> None:
         client_id = default_client_id(client_name) if client_id is None else client_id
         if not 0 < abs(client_id) <= _INT32_MAX:
@@ -226,7 +227,7 @@ class FilerSubscriber:
         only then is its position saved."""
         stop = stop or threading.Event()
         self.position = position = self._initial_position()
-        delay = self.backoff[0]
+        attempt = 0
         try:
             while not stop.is_set():
                 received = False
@@ -255,12 +256,10 @@ class FilerSubscriber:
                     if code not in RETRYABLE_CODES:
                         raise
                     details = exc.details() if isinstance(exc, grpc.Call) else exc
-                    log.warning("filer %s: %s %s; retrying in %.1fs", self.filer_grpc_addr, code, details, delay)
-                if received:
-                    delay = self.backoff[0]
-                if stop.wait(delay):
+                    log.warning("filer %s: %s %s; reconnecting", self.filer_grpc_addr, code, details)
+                attempt = 0 if received else attempt + 1
+                if stop.wait(self.backoff.delay(attempt)):
                     return
-                delay = min(delay * 2, self.backoff[1])
         finally:
             if self.position is not None and self.position != self._saved:
                 self._save(self.position)

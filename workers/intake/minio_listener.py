@@ -17,12 +17,15 @@ from typing import Any, Protocol
 from minio.error import S3Error
 
 from schemas.events import ObjectEvent
+from workers.backoff import Backoff
 from workers.errors import InvalidEventError
 from workers.ignore import is_ignored_key
 from workers.intake.notifications import parse_minio_notification
 
 log = logging.getLogger(__name__)
 
+#: Waits between reconnections of the stream.
+RECONNECT_BACKOFF = Backoff(first=1.0, cap=30.0)
 #: The events listened to: every way an object comes to exist.
 CREATED = ("s3:ObjectCreated:*",)
 
@@ -43,7 +46,7 @@ class MinioListener:
         bucket: The inbox bucket.
         handler: Called with each ``ObjectEvent`` (source ``minio``); usually ``enqueue``.
         prefix: Only keys under this prefix.
-        backoff: First and longest wait between reconnections, in seconds.
+        backoff: Waits between reconnections (``workers.backoff.Backoff``).
     """
 
     def __init__(
@@ -53,7 +56,7 @@ class MinioListener:
         handler: Callable[[ObjectEvent], object],
         *,
         prefix: str = "",
-        backoff: tuple[float, float] = (1.0, 30.0),
+        backoff: Backoff = RECONNECT_BACKOFF,
     ) -> None:
         self.client = client
         self.bucket = bucket
@@ -65,12 +68,12 @@ class MinioListener:
 
     def run(self, stop: threading.Event) -> None:
         """Listen until ``stop`` is set, or until the server says it cannot."""
-        delay = self.backoff[0]
+        attempt = 0
         while not stop.is_set():
             try:
                 for event in self._events(stop):
                     self.handler(event)
-                    delay = self.backoff[0]
+                    attempt = 0
             except S3Error as exc:
                 if exc.code == "NotImplemented":
                     self.supported = False
@@ -85,9 +88,9 @@ class MinioListener:
                 if stop.is_set():
                     return
                 log.warning("notification stream of %s failed: %s: %s", self.bucket, type(exc).__name__, exc)
-            if stop.wait(delay):
+            if stop.wait(self.backoff.delay(attempt)):
                 return
-            delay = min(delay * 2, self.backoff[1])
+            attempt += 1
 
     def close(self) -> None:
         """Interrupt a blocked read (``stop`` alone waits for the next record or keep-alive)."""
