@@ -143,15 +143,9 @@ class Catalog:
         )
 
     def receive(self, upload_id: int, doc_id: str, size: int) -> int | None:
-        """The bytes were read: returns the upload owning the document's output if another does."""
+        """The bytes were read: the output is this upload's unless another upload has it (returned)."""
         row = self._one("receive", "SELECT docpipe_receive(%s, %s, %s) AS owner", (upload_id, doc_id, size))
         return None if row is None or row["owner"] is None else int(row["owner"])
-
-    def own(self, doc_id: str, upload_id: int) -> int:
-        """Claim the document's output; returns the owner (``upload_id`` when it won)."""
-        row = self._one("own", "SELECT docpipe_own(%s, %s) AS owner", (doc_id, upload_id))
-        assert row is not None
-        return int(row["owner"])
 
     def disown(self, doc_id: str, upload_id: int) -> None:
         """Give the output up (after a failure) so a later upload of the same content can win."""

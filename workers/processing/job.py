@@ -152,7 +152,7 @@ class Job:
                 return "superseded"
         self._lap("load_ms", started)
         owner = self.catalog.receive(self.upload_id, self.doc_id, len(data))
-        if owner is not None:
+        if owner is not None:  # the first upload to read these bytes owns the output
             return self._duplicate(owner)
         mark = stage_start = time.perf_counter()
 
@@ -163,9 +163,6 @@ class Job:
 
         document = self.deps.process(data, self.obj.key, options=self.deps.options, on_stage=stage_done)
         self._lap("process_ms", mark)
-        owner = self.catalog.own(self.doc_id, self.upload_id)
-        if owner != self.upload_id:  # first completion wins
-            return self._duplicate(owner)
         mark = time.perf_counter()
         if attempts > 1 and self._output_stored():  # a worker died between the PUT and the record
             bucket, key = self.storage.processed_bucket, output_key(self.doc_id)

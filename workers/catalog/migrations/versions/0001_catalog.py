@@ -5,9 +5,12 @@ Revises:
 Create Date: 2026-12-01
 
 One row per upload (an object version: bucket, key, ETag) and per document (content: sha256).
-The hot path of a task is one function call per step (``docpipe_reserve``, ``docpipe_begin``,
-``docpipe_receive``, ``docpipe_own``, ``docpipe_processed``, ``docpipe_published``), each a
-single round trip and a single transaction, as the Redis scripts of the old ledger were.
+The hot path is one function call per step (``docpipe_reserve`` in the intake; ``docpipe_begin``,
+``docpipe_receive``, ``docpipe_processed``, ``docpipe_published`` in the task), each a single
+round trip and a single transaction, as the Redis scripts of the old ledger were. The first three
+commit without waiting for the WAL flush (``synchronous_commit`` off for them alone): what they
+record is redone by a redelivery if PostgreSQL crashes before the next step's commit, which flushes
+them with it; the outcomes (``processed``, ``published``, failures) wait for the flush.
 
 Failures: one row per upload (``failures.upload_id`` is the key, inserted with ``ON CONFLICT DO
 NOTHING``), so a later failure never overwrites the first record.
@@ -122,7 +125,7 @@ CREATE TABLE events (
     upload_id    bigint REFERENCES uploads (upload_id),
     doc_id       text,
     routing_key  text NOT NULL,
-    body         jsonb NOT NULL,
+    body         json NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT now(),
     published_at timestamptz
 );
@@ -165,6 +168,7 @@ CREATE FUNCTION docpipe_reserve(p_bucket text, p_key text, p_etag text, p_source
 LANGUAGE plpgsql AS $$
 DECLARE u uploads%ROWTYPE;
 BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
     INSERT INTO uploads (bucket, key, etag, source, size) VALUES (p_bucket, p_key, p_etag, p_source, p_size)
     ON CONFLICT (bucket, key, etag) DO NOTHING;
     IF FOUND THEN RETURN NULL; END IF;
@@ -186,11 +190,12 @@ END $$;
 -- task's live claim) or 'started' (claim taken, attempt counted and recorded).
 CREATE FUNCTION docpipe_begin(p_bucket text, p_key text, p_etag text, p_task text, claim_s double precision,
                               p_worker text, OUT status text, OUT attempts integer, OUT upload_id bigint,
-                              OUT state text, OUT doc_id text, OUT event jsonb)
+                              OUT state text, OUT doc_id text, OUT event json)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE u uploads%ROWTYPE;
 BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
     INSERT INTO uploads (bucket, key, etag, source, state) VALUES (p_bucket, p_key, p_etag, 'task', 'queued')
     ON CONFLICT ON CONSTRAINT uploads_bucket_key_etag_key DO NOTHING;
     SELECT * INTO u FROM uploads AS x WHERE x.bucket = p_bucket AND x.key = p_key AND x.etag = p_etag FOR UPDATE;
@@ -216,28 +221,21 @@ BEGIN
     status := 'started'; state := 'processing';
 END $$;
 
--- The bytes were read: the document exists; returns the upload owning its output if it is another.
+-- The bytes were read: the document exists, and its output is this upload's unless another upload
+-- already has it (first reader owns; a failure gives it up): returns that other upload, or NULL.
 CREATE FUNCTION docpipe_receive(p_upload bigint, p_doc text, p_size bigint) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE o bigint;
 BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
     INSERT INTO documents (doc_id, size) VALUES (p_doc, p_size) ON CONFLICT (doc_id) DO NOTHING;
     UPDATE uploads SET doc_id = p_doc, size = p_size, updated_at = now() WHERE upload_id = p_upload;
+    UPDATE documents SET owner_upload = p_upload, updated_at = now(),
+                         state = CASE WHEN state = 'published' THEN state ELSE 'processing' END
+    WHERE doc_id = p_doc AND owner_upload IS NULL;
     SELECT owner_upload INTO o FROM documents WHERE doc_id = p_doc;
-    IF o IS NOT NULL AND o <> p_upload THEN RETURN o; END IF;
-    UPDATE documents SET state = 'processing', updated_at = now() WHERE doc_id = p_doc AND owner_upload IS NULL
-      AND state <> 'published';
+    IF o <> p_upload THEN RETURN o; END IF;
     RETURN NULL;
-END $$;
-
--- First completion wins: take the document's output for p_upload unless another upload has it.
-CREATE FUNCTION docpipe_own(p_doc text, p_upload bigint) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE o bigint;
-BEGIN
-    UPDATE documents SET owner_upload = p_upload, updated_at = now() WHERE doc_id = p_doc AND owner_upload IS NULL;
-    SELECT owner_upload INTO o FROM documents WHERE doc_id = p_doc;
-    RETURN o;
 END $$;
 
 -- The output is stored: document meta, output location, citations and the outbox event, at once.
@@ -296,7 +294,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        "DROP FUNCTION IF EXISTS docpipe_published, docpipe_processed, docpipe_own, docpipe_receive, "
+        "DROP FUNCTION IF EXISTS docpipe_published, docpipe_processed, docpipe_receive, "
         "docpipe_begin, docpipe_reserve;"
         "DROP TABLE IF EXISTS checkpoints, operator_actions, citations, events, outputs, failures, attempts "
         "CASCADE; ALTER TABLE documents DROP CONSTRAINT IF EXISTS documents_owner; "
