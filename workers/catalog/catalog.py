@@ -51,6 +51,8 @@ class Begin:
     doc_id: str | None = None
     #: The outcome event recorded but never published (``done`` only).
     event: dict[str, Any] | None = None
+    #: ``started`` with the bytes' id: the upload owning the document's output if another does.
+    owner: int | None = None
 
 
 class Catalog:
@@ -126,11 +128,12 @@ class Catalog:
         )
 
     # -- a task's life -------------------------------------------------------------------------
-    def begin(self, obj: ObjectRef, task_id: str) -> Begin:
+    def begin(self, obj: ObjectRef, task_id: str, *, doc_id: str | None = None, size: int | None = None) -> Begin:
+        """Claim the upload for ``task_id``; with the bytes' ``doc_id``, also ``receive`` them (one round trip)."""
         row = self._one(
             "begin",
-            "SELECT * FROM docpipe_begin(%s, %s, %s, %s, %s, %s)",
-            (obj.bucket, obj.key, obj.etag, task_id, self.claim_seconds, self.worker),
+            "SELECT * FROM docpipe_begin(%s, %s, %s, %s, %s, %s, %s, %s)",
+            (obj.bucket, obj.key, obj.etag, task_id, self.claim_seconds, self.worker, doc_id, size),
         )
         assert row is not None
         return Begin(
@@ -140,12 +143,8 @@ class Catalog:
             row["state"] or "",
             row["doc_id"],
             row["event"],
+            None if row["owner"] is None else int(row["owner"]),
         )
-
-    def receive(self, upload_id: int, doc_id: str, size: int) -> int | None:
-        """The bytes were read: the output is this upload's unless another upload has it (returned)."""
-        row = self._one("receive", "SELECT docpipe_receive(%s, %s, %s) AS owner", (upload_id, doc_id, size))
-        return None if row is None or row["owner"] is None else int(row["owner"])
 
     def disown(self, doc_id: str, upload_id: int) -> None:
         """Give the output up (after a failure) so a later upload of the same content can win."""

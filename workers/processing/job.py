@@ -117,41 +117,48 @@ class Job:
         if not etag:  # trust the event's ETag; without one, ask the store which version is there
             etag = (self.deps.store.stat(event.bucket, event.key).etag or "-").strip('"')
         self.obj = ObjectRef(event.bucket, event.key, etag)
-        begin = self.catalog.begin(self.obj, self.task_id)
+        started = time.perf_counter()
+        data = self.deps.store.get_bytes(
+            self.obj.bucket, self.obj.key, max_bytes=self.deps.settings.limits.max_input_bytes
+        )
+        self._lap("load_ms", started)
+        if _md5_etag(etag) and hashlib.md5(data).hexdigest() != etag:
+            # overwritten since the event, or an ETag that is not an MD5 (encrypted MinIO objects)
+            now = self.deps.store.stat(self.obj.bucket, self.obj.key).etag
+            if now != etag:
+                return self._superseded(str(now))
+        self.doc_id, self.size = hashlib.sha256(data).hexdigest(), len(data)
+        structlog.contextvars.bind_contextvars(doc_id=self.doc_id)
+        # one round trip: the claim, the attempt, the document and who owns its output
+        begin = self.catalog.begin(self.obj, self.task_id, doc_id=self.doc_id, size=len(data))
         self.upload_id = begin.upload_id
         if begin.status == "done":
             return self._resend(begin.event, begin.doc_id)
         if begin.status == "in_flight":
             return "in_flight"
         try:
-            return self._process(begin.attempts)
+            return self._process(begin.attempts, begin.owner, data, started)
         finally:
             if not self.released:
                 with contextlib.suppress(CatalogError):  # the claim expires by itself
                     self.catalog.release(begin.upload_id, self.task_id)
 
-    def _process(self, attempts: int) -> str:
+    def _superseded(self, etag_now: str) -> str:
+        """The key no longer holds this version: record it; the new version has its own event."""
+        begin = self.catalog.begin(self.obj, self.task_id)
+        self.upload_id = begin.upload_id
+        if begin.status == "started":
+            self.catalog.superseded(begin.upload_id, etag_now)
+        return "superseded" if begin.status == "started" else "skipped"
+
+    def _process(self, attempts: int, owner: int | None, data: bytes, started: float) -> str:
         worker = self.deps.settings.worker
-        assert self.upload_id is not None
+        assert self.upload_id is not None and self.doc_id is not None
         if attempts > worker.max_retries + 1 + EXTRA_STARTS:
             raise TooManyAttemptsError(
                 f"started {attempts - 1} times without finishing: the worker was "
                 "killed or the task hit its hard time limit"
             )
-        started = time.perf_counter()
-        data = self.deps.store.get_bytes(
-            self.obj.bucket, self.obj.key, max_bytes=self.deps.settings.limits.max_input_bytes
-        )
-        self.doc_id, self.size = hashlib.sha256(data).hexdigest(), len(data)
-        structlog.contextvars.bind_contextvars(doc_id=self.doc_id)
-        if _md5_etag(self.obj.etag) and hashlib.md5(data).hexdigest() != self.obj.etag:
-            # overwritten since the event, or an ETag that is not an MD5 (encrypted MinIO objects)
-            now = self.deps.store.stat(self.obj.bucket, self.obj.key).etag
-            if now != self.obj.etag:
-                self.catalog.superseded(self.upload_id, str(now))
-                return "superseded"
-        self._lap("load_ms", started)
-        owner = self.catalog.receive(self.upload_id, self.doc_id, len(data))
         if owner is not None:  # the first upload to read these bytes owns the output
             return self._duplicate(owner)
         mark = stage_start = time.perf_counter()

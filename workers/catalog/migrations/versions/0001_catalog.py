@@ -187,10 +187,12 @@ BEGIN
 END $$;
 
 -- A task begins: 'done' (finished; with its unpublished event, if any), 'in_flight' (another
--- task's live claim) or 'started' (claim taken, attempt counted and recorded).
+-- task's live claim) or 'started' (claim taken, attempt counted and recorded). With the bytes'
+-- id (p_doc, already read), 'started' also does what docpipe_receive does, in the same round trip.
 CREATE FUNCTION docpipe_begin(p_bucket text, p_key text, p_etag text, p_task text, claim_s double precision,
-                              p_worker text, OUT status text, OUT attempts integer, OUT upload_id bigint,
-                              OUT state text, OUT doc_id text, OUT event json)
+                              p_worker text, p_doc text, p_size bigint,
+                              OUT status text, OUT attempts integer, OUT upload_id bigint,
+                              OUT state text, OUT doc_id text, OUT event json, OUT owner bigint)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE u uploads%ROWTYPE;
@@ -219,6 +221,10 @@ BEGIN
     WHERE a.upload_id = u.upload_id AND a.finished_at IS NULL;
     INSERT INTO attempts AS a (upload_id, number, task_id, worker) VALUES (u.upload_id, attempts, p_task, p_worker);
     status := 'started'; state := 'processing';
+    IF p_doc IS NOT NULL THEN
+        owner := docpipe_receive(u.upload_id, p_doc, p_size);
+        doc_id := p_doc;
+    END IF;
 END $$;
 
 -- The bytes were read: the document exists, and its output is this upload's unless another upload
