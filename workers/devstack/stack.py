@@ -121,9 +121,12 @@ def settings_env(settings: Settings, prefix: str = "DOCPIPE_") -> dict[str, str]
 
 
 def _local_port(url: str, default: int) -> int:
+    """The URL's port for a server started here when it is local, free and unprivileged (the
+    embedded PostgreSQL runs as an unprivileged user), else a free one."""
     parts = urlsplit(url)
+    port = parts.port or default
     local = parts.hostname in {"127.0.0.1", "localhost", None}
-    return port_or_free(parts.port or default) if local else free_port()
+    return port_or_free(port) if local and port >= 1024 else free_port()
 
 
 class Stack:
