@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.integration
+#: The whole short run is one fixture: several minutes, more than the suite's per-test timeout.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module", name="figures")
