@@ -348,6 +348,27 @@ class TestEnqueueRules:
         finally:
             catalog.close()
 
+    def test_processed_upload_whose_event_was_lost_is_finished(self, deps: Deps, catalog_url: str) -> None:
+        """A processed upload whose message was lost before its event went out (a broker restarted
+        without persistence) is enqueued again once stale, and its task only sends the stored event."""
+        payload = upload(deps, "a/res.txt", seed())
+        publisher(deps).fail = True
+        with pytest.raises(PublishError):
+            handle(deps, payload, task_id="t1")
+        publisher(deps).fail = False
+        assert deps.catalog.upload(ref(payload))["state"] == "processed"
+        assert deps.catalog.reserve(ref(payload), "reconciler") == "processed"  # not stale yet
+        stale = Catalog.connect(catalog_url, stale_seconds=0.0)
+        try:
+            assert stale.reserve(ref(payload), "reconciler") is None
+        finally:
+            stale.close()
+        puts = len([c for c in deps.store.calls if c[0] == "put_bytes"])
+        assert handle(deps, payload, task_id="t2") == "skipped"
+        assert publisher(deps).keys() == ["document.processed"]
+        assert deps.catalog.upload(ref(payload))["state"] == "published"
+        assert len([c for c in deps.store.calls if c[0] == "put_bytes"]) == puts
+
 
 class TestBackoff:
     def test_grows_and_is_capped_below_visibility_on_redis(self) -> None:

@@ -161,8 +161,10 @@ CREATE TABLE checkpoints (
 
 FUNCTIONS = r"""
 -- Intake: reserve an upload for enqueueing. NULL = send a task; otherwise the known state.
--- A queued/processing upload untouched for stale_s (its message was lost: a broker restart) and a
--- dead-lettered failure older than retry_s are reserved again.
+-- A queued, processing or processed upload untouched for stale_s (its message was lost: a broker
+-- restart; for a processed one, with its outcome event unsent) and a dead-lettered failure older
+-- than retry_s are reserved again: the new task finishes the job (a processed upload's task only
+-- sends the stored event).
 CREATE FUNCTION docpipe_reserve(p_bucket text, p_key text, p_etag text, p_source text, p_size bigint,
                                 stale_s double precision, retry_s double precision) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -173,13 +175,13 @@ BEGIN
     ON CONFLICT (bucket, key, etag) DO NOTHING;
     IF FOUND THEN RETURN NULL; END IF;
     SELECT * INTO u FROM uploads WHERE bucket = p_bucket AND key = p_key AND etag = p_etag FOR UPDATE;
-    IF (u.state = 'queued' AND u.updated_at < now() - make_interval(secs => stale_s))
+    IF (u.state IN ('queued', 'processed') AND u.updated_at < now() - make_interval(secs => stale_s))
        OR (u.state = 'processing' AND coalesce(u.claim_until, u.updated_at) < now()
            AND u.updated_at < now() - make_interval(secs => stale_s))
        OR (u.state = 'failed' AND u.done_at < now() - make_interval(secs => retry_s)
            AND EXISTS (SELECT 1 FROM failures f WHERE f.upload_id = u.upload_id AND f.dead_letter)) THEN
-        UPDATE uploads SET state = 'queued', source = p_source, queued_at = now(), updated_at = now(),
-                           task_id = NULL, claim_until = NULL
+        UPDATE uploads SET state = CASE WHEN u.state = 'processed' THEN 'processed' ELSE 'queued' END,
+                           source = p_source, queued_at = now(), updated_at = now(), task_id = NULL, claim_until = NULL
         WHERE upload_id = u.upload_id;
         RETURN NULL;
     END IF;
