@@ -128,6 +128,7 @@ PROFILE = Profile(
     glue=_glue,
     terminal=lexicon.TERMINAL,
     split_run_on=layouts.SPLIT_RUN_ON,
+    split_run_on_hint=layouts.SPLIT_RUN_ON_HINT,
     formulas=layouts.FORMULAS,
     header=layouts.HEADER,
     fused_header=None,

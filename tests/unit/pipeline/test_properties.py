@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import clean
@@ -123,3 +123,55 @@ def test_whole_documents_validate(text: str) -> None:
     with contextlib.suppress(PermanentError):
         doc = process(text.encode("utf-8"), "t.txt")
         assert doc.meta.language in LANGUAGES
+
+
+#: What run-on paragraphs are made of: punctuation, spaces, numbers, labels, capitals.
+RUN_ONS = st.lists(
+    st.sampled_from(
+        [
+            "，",
+            ",",
+            "；",
+            ";",
+            "。",
+            "：",
+            ":",
+            ".",
+            " ",
+            "\u3000",
+            "1",
+            "12",
+            "2.",
+            "．",
+            "、",
+            "第",
+            "三",
+            "次全体会议",
+            "(",
+            "（",
+            "a",
+            "一",
+            ")",
+            "）",
+            "Decides",
+            "Requests",
+            "x",
+            "字",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@settings(max_examples=500, deadline=None)
+@given(text=RUN_ONS)
+@example(text="; 1. Decides")
+@example(text="。 2．")
+@example(text="；第三次全体会议")
+def test_run_on_hint_matches_wherever_the_split_does(language: str, text: str) -> None:
+    """The cheap hint searched first never hides a run-on paragraph the full pattern would split."""
+    profile = profile_for(language)
+    assert profile.split_run_on is not None and profile.split_run_on_hint is not None
+    if profile.split_run_on.search(text):
+        assert profile.split_run_on_hint.search(text)
