@@ -13,7 +13,7 @@ segmentation (headings and paragraphs).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from pipeline.clean import find_formula
 from pipeline.closing import gather
@@ -76,7 +76,7 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     meta = _meta(facts, closing, segments, resolution=resolution, profile=profile, warnings=warnings)
     _check_sequences(segments, warnings)
     _latin_words(segments, profile, warnings)
-    return SegmentedDocument(meta=meta, segments=[Part(**s) for s in segments], warnings=[*doc.warnings, *warnings])
+    return SegmentedDocument(meta=meta, segments=cast(list[Part], segments), warnings=[*doc.warnings, *warnings])
 
 
 def _masthead_segments(header: list[Block], head: Any, make: Any) -> list[Seg]:

@@ -91,7 +91,7 @@ def test_stages_never_raise_and_spans_hold(language: str, text: str) -> None:
     own text; segment ids are unique."""
     profile = profile_for(language)
     doc = segment(clean(text, profile), profile)
-    texts = {s.id: s.text for s in doc.segments}
+    texts = {s["id"]: s["text"] for s in doc.segments}
     assert len(texts) == len(doc.segments), "segment ids are unique"
     for entity in extract(doc, profile):
         assert texts[entity["segment"]][entity["start"] : entity["end"]] == entity["text"]
@@ -112,8 +112,8 @@ def test_footnote_refs_stay_inside_their_segment(language: str, text: str) -> No
     """A removed marker's recorded offset lies within the segment text."""
     profile = profile_for(language)
     for seg in segment(clean(text, profile), profile).segments:
-        for ref in seg.footnote_refs:
-            assert 0 <= ref.offset <= len(seg.text)
+        for ref in seg["footnote_refs"]:
+            assert 0 <= ref.offset <= len(seg["text"])
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
