@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -103,6 +103,20 @@ def union_gate(*tables: tuple[Rule, ...]) -> re.Pattern[str]:
         gate = re.compile("|".join(parts)) if parts else re.compile(r"(?!)")
         found = _UNION_GATES.setdefault(key, (tables, gate))
     return found[1]
+
+
+def build_gates(profile: Profile) -> None:
+    """Build the gate of each of ``profile``'s rule tables and its label gate now, not on first use."""
+    for item in fields(profile):
+        table = getattr(profile, item.name)
+        if (
+            isinstance(table, tuple)
+            and table
+            and all(isinstance(row, Rule) for row in table)
+            and id(table) not in _GATES
+        ):
+            _gate(table)
+    label_gate(profile.labels)
 
 
 class LabelStyle(NamedTuple):

@@ -16,7 +16,8 @@ from pipeline.clean import clean
 from pipeline.errors import TooLargeError
 from pipeline.extract import extract
 from pipeline.language import detect
-from pipeline.profiles import profile_for
+from pipeline.profile import build_gates
+from pipeline.profiles import LANGUAGES, profile_for
 from pipeline.read import read
 from pipeline.script import restore, restored_text
 from pipeline.segment import segment
@@ -91,6 +92,29 @@ def process(
             "warnings": warnings,
         }
     )
+
+
+#: A short resolution in each language: processing them builds every lazy table a document needs
+#: (gazetteer automata, the gates of the rule tables).
+_WARM_UP = (
+    "大会，\n\n回顾其 2019 年 12 月 18 日第 74/166 号决议和《联合国宪章》，¹\n\n"
+    "1. 请秘书长向大会第七十五届会议报告，并邀请中国、法国和联合国开发计划署参加；\n\n"
+    "2. 决定继续审议这个问题。\n\n2020 年 12 月 16 日\n第 46 次全体会议\n\n"
+    "______\n¹ A/75/478/Add.2。\n",
+    "The General Assembly,\n\nRecalling its resolution 74/166 of 18 December 2019 and the Charter of the"
+    " United Nations,1\n\n1. Requests the Secretary-General to report to it at its seventy-fifth session,"
+    " and invites China, France and the United Nations Development Programme to take part;\n\n"
+    "2. Decides to remain seized of the matter.\n\n46th plenary meeting\n16 December 2020\n\n"
+    "______\n1 A/75/478/Add.2.\n",
+)
+
+
+def warm() -> None:
+    """Build every profile's lazy tables now (a worker calls this once, before it serves)."""
+    for code in LANGUAGES:
+        build_gates(profile_for(code))
+    for text in _WARM_UP:
+        process(text.encode("utf-8"), "warm-up.txt")
 
 
 def _restore_script(

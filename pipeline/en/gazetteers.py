@@ -5,9 +5,11 @@ Built once per process from the generated data modules (``pipeline/en/_data``, w
 ``scripts/build_gazetteers.py``). Matching is case-sensitive and word-bounded (*Oman* is not in
 *woman*, *Niger* not in *Nigeria*); the longest name wins (*Papua New Guinea* over *Guinea*), and
 blockers (*Gulf of Guinea*, territories such as *Western Sahara*) swallow the names inside them.
-States and bodies are matched in separate passes, so each pass also swallows the names of the other
-that contain one of its names (*Palestine Liberation Organization* names no State, *Commonwealth of
-Dominica* no body), and the instrument pass swallows the names of bodies.
+The extractor finds States and bodies in one leftmost-longest pass over both (``names``), so a name
+of one kind swallows the names of the other inside it (*Palestine Liberation Organization* names no
+State, *Commonwealth of Dominica* no body); ``states`` and ``bodies`` alone (the sponsor lists, the
+tests) keep the other kind's names as blockers, to the same effect. The instrument pass swallows
+the names of bodies.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ State's own name), or an accepted short form as printed (荷兰王国); an alias
 (朝鲜民主主义共和国, 苏维埃社会主义共和国联邦) reports the canonical name. Each hit carries the State's
 ISO-3 code.
 
-States and bodies are matched in separate passes, so each pass also swallows the names of the other
-that contain one of its names: 联合国驻塞浦路斯维持和平部队 and 中国共产党 name no State,
-苏维埃社会主义共和国联邦 names no body (国联 is not in it).
+The extractor finds States and bodies in one leftmost-longest pass over both (``names``), so a name
+of one kind swallows the names of the other inside it: 联合国驻塞浦路斯维持和平部队 and 中国共产党 name
+no State, 苏维埃社会主义共和国联邦 names no body (国联 is not in it). ``states`` and ``bodies`` alone (the
+sponsor lists, the tests) keep the other kind's names as blockers, to the same effect.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
 
 from pipeline.run import process as core_process
+from pipeline.run import warm
 from schemas import ProcessedDocument
 from schemas.options import PipelineOptions
 from workers.catalog.catalog import Catalog, catalog_from_settings
@@ -135,6 +136,7 @@ def _build_for_child(sender: Any = None, **kwargs: Any) -> None:
     configure_logging(settings if isinstance(settings, Settings) else get_settings())
     set_deps(None)
     get_deps(app)
+    warm()  # the core's gazetteers and rule gates, built before the first document and frozen below
     # Everything alive now (Celery, kombu, pydantic schemas, the gazetteers) lives as long as the
     # process: keep it out of the cyclic GC, whose full collections otherwise walk it all a few
     # times a second under load (~0.5-1 ms of CPU per document). Later garbage is collected as usual.

@@ -175,3 +175,19 @@ def test_run_on_hint_matches_wherever_the_split_does(language: str, text: str) -
     assert profile.split_run_on is not None and profile.split_run_on_hint is not None
     if profile.split_run_on.search(text):
         assert profile.split_run_on_hint.search(text)
+
+
+def test_warm_builds_the_lazy_tables() -> None:
+    """``warm`` (a worker's start) leaves nothing to build for the first document."""
+    from pipeline.en import gazetteers as en_gazetteers
+    from pipeline.profile import _GATES
+    from pipeline.run import warm
+    from pipeline.zh import gazetteers as zh_gazetteers
+
+    warm()
+    assert zh_gazetteers.names.cache_info().currsize == 1
+    assert en_gazetteers.names.cache_info().currsize == 1
+    for code in LANGUAGES:
+        profile = profile_for(code)
+        for table in (profile.header, profile.closing, profile.formulas, profile.furniture, profile.annex):
+            assert id(table) in _GATES, f"{code}: a rule table's gate is left to the first document"
