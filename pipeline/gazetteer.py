@@ -7,7 +7,8 @@ with spaces a hit must also stand between word boundaries (*Oman* is not in *wom
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -104,6 +105,53 @@ def combined(*tables: tuple[dict[str, Name], tuple[str, ...]], words: bool = Fal
             if not table.get(surface, Name("", "", "")).kind:
                 table[surface] = name
     return Gazetteer(table, words=words)
+
+
+def with_blockers(
+    names: dict[str, Name], blockers: Iterable[str], others: Iterable[str], *, words: bool = False
+) -> Gazetteer:
+    """A gazetteer of ``names`` whose blockers are ``blockers`` and those of ``others`` (the names of
+    another kind) that contain one of ``names``: a State's gazetteer that passes over the bodies named
+    after a State, a body's that passes over the States named after a body."""
+    probe = Gazetteer(names, words=words)
+    table = dict(names)
+    for blocker in blockers:
+        table.setdefault(blocker, _BLOCKER)
+    for other in others:
+        if other not in names and next(probe.find(other), None) is not None:
+            table.setdefault(other, _BLOCKER)
+    return Gazetteer(table, words=words)
+
+
+def split_names(
+    text: str, gazetteer: Gazetteer, *, separators: re.Pattern[str], pieces: re.Pattern[str], tidy: Callable[[str], str]
+) -> tuple[list[str], list[str]]:
+    """A list of names (a sponsor list) split by gazetteer matching, never on a word inside a name
+    (*Bosnia and Herzegovina*, 波斯尼亚和黑塞哥维那): the canonical names in order, with the pieces no
+    name matched among them as printed (split on ``pieces``, tidied by ``tidy``), and those pieces
+    again on their own. What lies between two names and matches ``separators`` is no piece."""
+    names: list[str] = []
+    unknown: list[str] = []
+
+    def leftover(gap: str) -> None:
+        if separators.match(gap):
+            return
+        for raw in pieces.split(gap):
+            piece = tidy(raw)
+            if piece:
+                names.append(piece)
+                unknown.append(piece)
+
+    position = 0
+    for hit in gazetteer.find(text):
+        leftover(text[position : hit.start])
+        names.append(hit.name.canonical)
+        position = hit.end
+    leftover(text[position:])
+    return names, unknown
+
+
+_BLOCKER = Name("", "", "")
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

@@ -15,16 +15,14 @@ the names of bodies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 from pipeline.en._data import instruments, organizations
 from pipeline.en._data import states as state_data
-from pipeline.gazetteer import Gazetteer, Name, combined
+from pipeline.gazetteer import Gazetteer, Name, combined, split_names, with_blockers
 
 _SEPARATORS = re.compile(r"^[\s,;:*]*(?:and)?[\s,;:*]*$")
 _PIECES = re.compile(r",|;|\band\b")
-_BLOCKER = Name("", "", "")
 
 
 def _state_names() -> dict[str, Name]:
@@ -43,29 +41,16 @@ def _body_names() -> dict[str, Name]:
     return names
 
 
-def _with_blockers(names: dict[str, Name], blockers: Iterable[str], others: Iterable[str]) -> Gazetteer:
-    """A word-bounded gazetteer of ``names`` whose blockers are ``blockers`` and the names of the
-    other pass (``others``) that contain one of ``names``."""
-    probe = Gazetteer(names, words=True)
-    table = dict(names)
-    for blocker in blockers:
-        table.setdefault(blocker, _BLOCKER)
-    for other in others:
-        if other not in names and next(probe.find(other), None) is not None:
-            table.setdefault(other, _BLOCKER)
-    return Gazetteer(table, words=True)
-
-
 @lru_cache(maxsize=1)
 def states() -> Gazetteer:
     """Member, observer, other and historic States; territories are blockers."""
-    return _with_blockers(_state_names(), state_data_blockers(), _body_names())
+    return with_blockers(_state_names(), state_data_blockers(), _body_names(), words=True)
 
 
 @lru_cache(maxsize=1)
 def bodies() -> Gazetteer:
     """UN organs, subsidiary bodies, missions, agencies, funds and programmes, other organizations."""
-    return _with_blockers(_body_names(), organizations.BLOCKERS, _state_names())
+    return with_blockers(_body_names(), organizations.BLOCKERS, _state_names(), words=True)
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +62,7 @@ def titles() -> Gazetteer:
     for key, canonical, surfaces in instruments.INSTRUMENTS:
         for surface in surfaces:
             names.setdefault(surface, Name(canonical, key, "instrument"))
-    return _with_blockers(names, (), _body_names())
+    return with_blockers(names, (), _body_names())
 
 
 @lru_cache(maxsize=1)
@@ -94,26 +79,12 @@ def state_data_blockers() -> tuple[str, ...]:
 def split_sponsors(text: str) -> tuple[list[str], list[str]]:
     """Split a sponsor list by gazetteer matching (*Trinidad and Tobago*, *Bosnia and Herzegovina*);
     returns canonical names and the pieces no name matched."""
-    names: list[str] = []
-    unknown: list[str] = []
-    position = 0
-    for hit in states().find(text):
-        _leftover(text[position : hit.start], names, unknown)
-        names.append(hit.name.canonical)
-        position = hit.end
-    _leftover(text[position:], names, unknown)
-    return names, unknown
+    return split_names(text, states(), separators=_SEPARATORS, pieces=_PIECES, tidy=_tidy)
 
 
 def state_names(text: str) -> list[str]:
     return [hit.name.canonical for hit in states().find(text)]
 
 
-def _leftover(gap: str, names: list[str], unknown: list[str]) -> None:
-    if _SEPARATORS.match(gap):
-        return
-    for raw in _PIECES.split(gap):
-        piece = raw.strip(" ,;:*").removeprefix("the ").strip()
-        if piece:
-            names.append(piece)
-            unknown.append(piece)
+def _tidy(piece: str) -> str:
+    return piece.strip(" ,;:*").removeprefix("the ").strip()

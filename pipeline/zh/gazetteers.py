@@ -15,15 +15,13 @@ sponsor lists, the tests) keep the other kind's names as blockers, to the same e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.gazetteer import Gazetteer, Name, combined
+from pipeline.gazetteer import Gazetteer, Name, combined, split_names, with_blockers
 from pipeline.zh._data import member_states, organizations
 
 _SEPARATORS = re.compile(r"^[\s、，,和及以与;；]*$")
 _PIECES = re.compile(r"[、，,;；]|(?<=\S)和(?=\S)")
-_BLOCKER = Name("", "", "")
 
 
 def _state_names() -> dict[str, Name]:
@@ -42,30 +40,17 @@ def _body_names() -> dict[str, Name]:
     return names
 
 
-def _with_blockers(names: dict[str, Name], blockers: Iterable[str], others: Iterable[str]) -> Gazetteer:
-    """A gazetteer of ``names`` whose blockers are ``blockers`` and the names of the other pass
-    (``others``) that contain one of ``names``."""
-    probe = Gazetteer(names)
-    table = dict(names)
-    for blocker in blockers:
-        table.setdefault(blocker, _BLOCKER)
-    for other in others:
-        if other not in names and next(probe.find(other), None) is not None:
-            table.setdefault(other, _BLOCKER)
-    return Gazetteer(table)
-
-
 @lru_cache(maxsize=1)
 def states() -> Gazetteer:
     """Member, observer, other and historic States (UNTERM short and formal names, aliases,
     misspellings); territories are blockers."""
-    return _with_blockers(_state_names(), member_states.BLOCKERS, _body_names())
+    return with_blockers(_state_names(), member_states.BLOCKERS, _body_names())
 
 
 @lru_cache(maxsize=1)
 def bodies() -> Gazetteer:
     """UN organs, subsidiary bodies, missions, agencies, funds and programmes, other organizations."""
-    return _with_blockers(_body_names(), organizations.BLOCKERS, _state_names())
+    return with_blockers(_body_names(), organizations.BLOCKERS, _state_names())
 
 
 @lru_cache(maxsize=1)
@@ -77,15 +62,7 @@ def names() -> Gazetteer:
 def split_sponsors(text: str) -> tuple[list[str], list[str]]:
     """Split a sponsor list by gazetteer matching, never on 和 (波斯尼亚和黑塞哥维那); returns the
     canonical names and the pieces no name matched."""
-    names: list[str] = []
-    unknown: list[str] = []
-    position = 0
-    for hit in states().find(text):
-        _leftover(text[position : hit.start], unknown, names)
-        names.append(hit.name.canonical)
-        position = hit.end
-    _leftover(text[position:], unknown, names)
-    return names, unknown
+    return split_names(text, states(), separators=_SEPARATORS, pieces=_PIECES, tidy=_tidy)
 
 
 def state_names(text: str) -> list[str]:
@@ -93,11 +70,5 @@ def state_names(text: str) -> list[str]:
     return [hit.name.canonical for hit in states().find(text)]
 
 
-def _leftover(gap: str, unknown: list[str], names: list[str]) -> None:
-    if _SEPARATORS.match(gap):
-        return
-    for raw in _PIECES.split(gap):
-        piece = raw.strip(" 、，,和及")
-        if piece:
-            names.append(piece)
-            unknown.append(piece)
+def _tidy(piece: str) -> str:
+    return piece.strip(" 、，,和及")
