@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import ahocorasick_rs
 
@@ -40,6 +41,10 @@ class Gazetteer:
         self._surfaces = list(names)
         self._names = [names[surface] for surface in self._surfaces]
         self._words = words
+        #: Per surface: the rest of its mention (type, value, organ, ISO-3), empty for a blocker.
+        self._rows: list[tuple[str, str, None, str | None] | tuple[()]] = [
+            (name.kind, name.canonical, None, name.iso3) if name.kind else () for name in self._names
+        ]
         self._automaton = ahocorasick_rs.AhoCorasick(self._surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def find(self, text: str) -> Iterator[Hit]:
@@ -71,13 +76,17 @@ class Gazetteer:
 
     def typed_mentions(self, text: str) -> list[Mention]:
         """``mentions`` where each name gives its own type (a gazetteer of several kinds)."""
-        names = self._names
-        words = self._words
-        return [
-            Mention(start, end, names[index].kind, names[index].canonical, None, names[index].iso3)
-            for index, start, end in self._automaton.find_matches_as_indexes(text)
-            if names[index].kind and (not words or _bounded(text, start, end))
-        ]
+        rows = self._rows
+        # A mention is a plain tuple in Mention's field order: tuples are built in C, a
+        # NamedTuple through its Python constructor, and most entities come from here.
+        return cast(
+            list[Mention],
+            [
+                (start, end, *rows[index])
+                for index, start, end in self._automaton.find_matches_as_indexes(text)
+                if rows[index] and (not self._words or _bounded(text, start, end))
+            ],
+        )
 
 
 def combined(*tables: tuple[dict[str, Name], tuple[str, ...]], words: bool = False) -> Gazetteer:

@@ -85,9 +85,11 @@ def clean_lines(lines: list[str], spacing: Callable[[str], str]) -> list[Cleaned
     if _REFS.search(text):
         text = _mark_refs(text, nums)
     text = _SPACE_RUN.sub(" ", _TO_FOLD.sub(_fold, text))
-    text = _EDGE_SPACES.sub("\n", text).strip(" ")
+    if " \n" in text or "\n " in text:
+        text = _EDGE_SPACES.sub("\n", text)
+    text = text.strip(" ")
     if _DIGIT_GROUP_GATE.search(text):
-        text = _DIGIT_GROUPS.sub(_close_up, text)
+        text = _close_digit_groups(text)
     if ". " in text:
         text = _DOT_SPACE.sub(".", text)
     text = spacing(text)
@@ -140,6 +142,23 @@ def _mark_refs(text: str, nums: list[list[str]]) -> str:
 
 def _fold(m: re.Match[str]) -> str:
     return m.group().translate(_FOLD)
+
+
+def _close_digit_groups(text: str) -> str:
+    """``_DIGIT_GROUPS`` closed up on the lines the gate finds them on (the rest is not searched)."""
+    out: list[str] = []
+    done = 0
+    for m in _DIGIT_GROUP_GATE.finditer(text):
+        if m.start() < done:
+            continue
+        begin = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        out.append(text[done:begin])
+        out.append(_DIGIT_GROUPS.sub(_close_up, text[begin:end]))
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _close_up(m: re.Match[str]) -> str:

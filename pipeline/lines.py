@@ -49,18 +49,28 @@ def split_lines(
     """The non-blank lines of ``text``, classified; page breaks become furniture lines. After a
     closing line (``3rd plenary meeting``), a number alone opens the notes as a rule would."""
     state = _State(closing=closing)
+    special = _special(furniture, notes).match
+    lines = state.lines
+    first_page = state.first_page
     position = 0
+    blank = False
     for physical in text.splitlines(keepends=True):  # form feeds end lines too
         start = position
         position += len(physical)
         raw = physical.strip()
         if not raw:
-            state.blank = True
+            blank = True
         else:
             begin = start + len(physical) - len(physical.lstrip())
-            state.add(Line("body", raw, begin, begin + len(raw), blank_before=state.blank), furniture, notes)
-            state.blank = False
-        if physical.rstrip("\r\n").endswith("\f"):
+            line = Line("body", raw, begin, begin + len(raw), None, True, blank)
+            if state.zone is None and not state.after_break and not special(raw):
+                lines.append(line)  # the usual line: body text, told in one step
+                if not state.first_page_done:
+                    first_page.append(raw)
+            else:
+                state.add(line, furniture, notes)
+            blank = False
+        if "\f" in physical and physical.rstrip("\r\n").endswith("\f"):
             state.page_break(position - 1)
     state.close_zone()
     return state.lines
@@ -72,7 +82,6 @@ class _State:
 
     closing: tuple[Rule, ...] = ()
     lines: list[Line] = field(default_factory=list)
-    blank: bool = False
     zone: list[tuple[str | None, Line]] | None = None  # a footnote zone's lines: (number or None, line)
     zone_furniture: int | None = None  # how many zone lines came before its first furniture line
     after_break: int = 0  # lines left that may be a running head
@@ -90,12 +99,8 @@ class _State:
             self.zone, self.zone_furniture = None, None
 
     def add(self, line: Line, furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> None:
+        """A line that may not be plain body text (``split_lines`` told the others)."""
         raw = line.raw
-        if self.zone is None and not self.after_break and not _special(furniture, notes).match(raw):
-            if not self.first_page_done:  # the usual line: body text, told in one step
-                self.first_page.append(raw)
-            self.lines.append(line)
-            return
         if first_match(furniture, raw) is not None:
             self._furniture(line, running_head=False)
         elif self.after_break and _is_running_head(raw, self.first_page):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import NamedTuple
 
 from pipeline._text import last_char
 from pipeline.lines import Line
@@ -47,24 +48,28 @@ class _Para:
         "text",
     )
 
-    def __init__(self, line: Line, profile: Profile, kind: str = "body") -> None:
+    def __init__(self, line: Line, gates: _Gates | None) -> None:
+        """A paragraph opened by ``line``: a footnote when ``gates`` is None, else body text."""
         text = line.text
-        self.kind = kind
         self.text = text
         self.spans = [(line.start, line.end)]
         self.refs = list(line.refs)
-        self.num = line.num if kind == "footnote" else None
         self.bold = line.bold
         self.rejoined = 0
         self.last_line = text
-        if kind == "footnote":
+        if gates is None:
+            self.kind = "footnote"
+            self.num = line.num
             self.labelled = self.label_only = self.own = self.closing_whole = self.annex = self.foreign = False
             return
-        self.labelled = label_gate(profile.labels).match(text) is not None
-        self.foreign = profile.foreign(text)
-        if not _shape_gate(profile).match(text):  # most lines: no joining rule is about them
+        self.kind = "body"
+        self.num = None
+        self.labelled = gates.labels.match(text) is not None
+        self.foreign = gates.profile.foreign(text)
+        if not gates.shape.match(text):  # most lines: no joining rule is about them
             self.label_only = self.own = self.closing_whole = self.annex = False
             return
+        profile = gates.profile
         closing = first_match(profile.closing, text)
         self.label_only = _label_only(text, profile)
         self.own = bool(closing or self.labelled or first_match(profile.formulas, text))
@@ -72,20 +77,30 @@ class _Para:
         self.annex = first_match(profile.annex, text) is not None
 
     def frozen(self) -> Block:
+        refs = self.refs
         return Block(
-            kind="footnote" if self.kind == "footnote" else "body",
-            text=self.text,
-            spans=self.spans,
-            footnote_refs=[Ref._make(ref) for ref in self.refs],
-            num=self.num,
-            bold=self.bold,
-            rejoined=self.rejoined,
+            self.kind,  # type: ignore[arg-type]  # "body" | "footnote"
+            self.text,
+            self.spans,
+            [Ref._make(ref) for ref in refs] if refs else [],
+            self.num,
+            self.bold,
+            self.rejoined,
         )
+
+
+class _Gates(NamedTuple):
+    """What every body line is matched against, looked up once per document."""
+
+    profile: Profile
+    labels: re.Pattern[str]
+    shape: re.Pattern[str]
 
 
 def assemble(lines: list[Line], formula: int | None, profile: Profile) -> tuple[list[Block], int | None]:
     """Paragraphs from lines; returns the blocks and the index of the formula block."""
     full = _full_width(lines)
+    gates = _Gates(profile, label_gate(profile.labels), _shape_gate(profile))
     out: list[_Para] = []
     pending: list[_Para] = []  # footnotes met inside an open paragraph, placed after it
     current: _Para | None = None  # the paragraph that may continue
@@ -96,12 +111,12 @@ def assemble(lines: list[Line], formula: int | None, profile: Profile) -> tuple[
             broke = True
             continue
         if line.kind == "note":
-            (pending if current is not None else out).append(_Para(line, profile, "footnote"))
+            (pending if current is not None else out).append(_Para(line, None))
             broke = True
             continue
         if not line.text:
             continue
-        para = _Para(line, profile)
+        para = _Para(line, gates)
         if i == formula:
             out.extend(pending)
             pending = []
@@ -221,6 +236,9 @@ def _full_width(lines: list[Line]) -> int | None:
 def _split_run_ons(paras: list[_Para], formula_at: int, profile: Profile) -> list[_Para]:
     """Split a body paragraph after the formula where the next numbered paragraph starts inside it."""
     assert profile.split_run_on is not None
+    body = "\x00".join(para.text for para in paras[formula_at + 1 :] if para.kind == "body")
+    if profile.split_run_on.search(body) is None:  # one search says most documents have none
+        return paras
     out: list[_Para] = []
     for i, para in enumerate(paras):
         cuts = (

@@ -73,13 +73,36 @@ def _gate(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, ...], re.Pattern[str] | 
         pattern = _NAMED_GROUP.sub("(?:", rule.pattern.pattern)
         if _NAMED_REFERENCE.search(pattern):
             return _GATES.setdefault(id(rules), (rules, None))
-        flags = "i" if rule.pattern.flags & re.IGNORECASE else ""
-        parts.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")
+        parts.append(f"(?{_flags(rule.pattern)}:{pattern})")
     try:
         gate: re.Pattern[str] | None = re.compile("|".join(parts)) if parts else None
     except re.error:
         gate = None
     return _GATES.setdefault(id(rules), (rules, gate))
+
+
+def _flags(pattern: re.Pattern[str]) -> str:
+    """The inline flags that scope ``pattern``'s own flags inside a combined pattern."""
+    return "".join(c for flag, c in _SCOPED_FLAGS if pattern.flags & flag)
+
+
+_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+_UNION_GATES: dict[tuple[int, ...], tuple[tuple[tuple[Rule, ...], ...], re.Pattern[str]]] = {}
+
+
+def union_gate(*tables: tuple[Rule, ...]) -> re.Pattern[str]:
+    """One pattern matching where any row of any of ``tables`` may match (named groups and
+    back-references made plain: it may match more than the rows, never less)."""
+    key = tuple(map(id, tables))
+    found = _UNION_GATES.get(key)
+    if found is None:
+        parts = []
+        for rule in (rule for table in tables for rule in table):
+            pattern = _NAMED_REFERENCE.sub(".*?", _NAMED_GROUP.sub("(?:", rule.pattern.pattern))
+            parts.append(f"(?{_flags(rule.pattern)}:{pattern})")
+        gate = re.compile("|".join(parts)) if parts else re.compile(r"(?!)")
+        found = _UNION_GATES.setdefault(key, (tables, gate))
+    return found[1]
 
 
 class LabelStyle(NamedTuple):

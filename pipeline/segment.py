@@ -20,7 +20,7 @@ from pipeline.closing import gather
 from pipeline.compilation import pick_item
 from pipeline.masthead import read_masthead
 from pipeline.meta import derive
-from pipeline.profile import Profile, first_match
+from pipeline.profile import Profile, first_match, label_gate
 from pipeline.structure import Body, Seg, label_of, operative_style, place
 from schemas import Meta, ProcessingWarning, VoteCounts
 from schemas.stages import Block, CleanDocument, Part, Ref, SegmentedDocument
@@ -51,7 +51,8 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     head = read_masthead([b.text for b in header], profile)
     facts = head.facts
     segments.extend(_masthead_segments(header, head, make))
-    labels = [label_of(b.text, profile) for b in rest]
+    gate = label_gate(profile.labels)
+    labels = [label_of(b.text, profile, gate) for b in rest]
     body = Body(profile, operative_style(labels, profile))
     body.ids.update(s["id"] for s in segments)
     body.counts["preamble"] = sum(1 for s in segments if s["kind"] == "preamble")
@@ -138,7 +139,7 @@ def _joined(first: Block, others: list[Block], text: str) -> Block:
     if not others:
         if text == first.text:
             return first
-        return Block(kind="body", text=text, spans=first.spans)
+        return Block(kind="body", text=text, spans=first.spans, footnote_refs=[])
     spans = [s for b in (first, *others) for s in b.spans]
     return Block(kind="body", text=text, spans=spans, footnote_refs=list(first.footnote_refs))
 

@@ -13,12 +13,13 @@ a resolution whose operative paragraphs are not numbered each one is an operativ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline._text import last_char
 from pipeline.closing import closing_role
-from pipeline.profile import LabelStyle, Profile, first_match, label_gate
+from pipeline.profile import LabelStyle, Profile, first_match, label_gate, union_gate
 
 #: A segment while segmenting: the fields of a ``Segment``.
 Seg = dict[str, Any]
@@ -47,6 +48,11 @@ class Body:
     counts: dict[str, int] = field(default_factory=dict)
     closing: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     closing_segments: list[Seg] = field(default_factory=list)
+    #: Matches where a closing, formula or annex row may match: most blocks are none of them.
+    special: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.special = union_gate(self.profile.closing, self.profile.formulas, self.profile.annex)
 
     def next_id(self, base: str) -> str:
         seg_id, n = base, 2
@@ -60,9 +66,10 @@ class Body:
         return self.counts[kind]
 
 
-def label_of(text: str, profile: Profile) -> Label | None:
-    """The numbering label opening ``text``, if any (the most specific style first)."""
-    if not label_gate(profile.labels).match(text):
+def label_of(text: str, profile: Profile, gate: re.Pattern[str] | None = None) -> Label | None:
+    """The numbering label opening ``text``, if any (the most specific style first); ``gate`` is
+    ``label_gate(profile.labels)``, for a caller that looks it up once."""
+    if not (gate or label_gate(profile.labels)).match(text):
         return None
     for style in profile.labels:
         m = style.pattern.match(text)
@@ -85,7 +92,8 @@ def place(body: Body, block: Any, label: Label | None, make: Any) -> None:
     ``make(block, kind, id, **fields)`` builds the segment."""
     profile = body.profile
     text = block.text
-    role = closing_role(text, profile.closing) if body.state != "preamble" or body.counts else None
+    special = body.special.match(text) is not None
+    role = closing_role(text, profile.closing) if special and (body.state != "preamble" or body.counts) else None
     if role is not None:
         body.closing.append(role)
         body.state = "closing"
@@ -94,13 +102,13 @@ def place(body: Body, block: Any, label: Label | None, make: Any) -> None:
         )
         return
     if body.state == "closing":
-        if first_match(profile.formulas, text):  # the next part of the resolution (53/1 A, then B)
+        if special and first_match(profile.formulas, text):  # the next part of the resolution (53/1 A, then B)
             body.segments.append(make(block, "formula", body.next_id(f"formula-{body.count('formula') + 1}")))
             body.state, body.op, body.stack = "preamble", None, []
             return
         body.segments.append(make(block, "context", body.next_id(f"ctx-{body.count('context')}"), role="after"))
         return
-    if first_match(profile.annex, text):
+    if special and first_match(profile.annex, text):
         body.state = "annex"
         body.segments.append(make(block, "heading", body.next_id(f"h-{body.count('heading')}"), role="annex"))
         return
