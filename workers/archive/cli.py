@@ -108,6 +108,37 @@ def export_command(
     sys.exit(1 if missing else 0)
 
 
+@click.command("archive")
+@click.argument("doc_ids", nargs=-1, required=True)
+@click.option("--retry-failed", is_flag=True, help="Forget a recorded archive failure of the current version first.")
+def archive_command(doc_ids: tuple[str, ...], retry_failed: bool) -> None:
+    """Send published documents (ids or unique prefixes of 8+ characters) to docpipe.archive.
+
+    Archiving is idempotent: an archived document is skipped; a half-written archive is finished.
+    """
+    from workers.archive.request import send_archive
+    from workers.broker.app import create_app
+    from workers.catalog.catalog import catalog_from_settings
+    from workers.settings import get_settings
+
+    settings = get_settings()
+    catalog = catalog_from_settings(settings, pool_size=1)
+    app = create_app(settings, worker=False)
+    unknown = 0
+    try:
+        for given in doc_ids:
+            record = catalog.document(given) if len(given) >= 8 else None
+            if record is None or record["state"] != "published":
+                click.echo(f"no published document {given}", err=True)
+                unknown += 1
+                continue
+            task = send_archive(app, record["doc_id"], record["pipeline_version"], retry_failed=retry_failed)
+            click.echo(f"{record['doc_id']}\t{task}")
+    finally:
+        catalog.close()
+    sys.exit(1 if unknown else 0)
+
+
 def write_akn(doc_json_path: Path, doc: ProcessedDocument) -> Path:
     """``<stem>.akn.xml`` beside ``<stem>.json`` (``docpipe process --akn``)."""
     from pipeline.akn import to_bytes
@@ -117,4 +148,4 @@ def write_akn(doc_json_path: Path, doc: ProcessedDocument) -> Path:
     return path
 
 
-__all__ = ["export_command", "write_akn"]
+__all__ = ["archive_command", "export_command", "write_akn"]

@@ -399,6 +399,9 @@ class Catalog:
             (doc_id,),
         )
         document["uploads"] = self._all("uploads", _UPLOAD_SQL + " WHERE u.doc_id = %s ORDER BY u.upload_id", (doc_id,))
+        from workers.catalog.archives import ArchiveCatalog
+
+        document["archive"] = ArchiveCatalog(self).state(doc_id)
         return document
 
     def counts(self, bucket: str | None = None) -> dict[str, int]:
