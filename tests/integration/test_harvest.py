@@ -200,9 +200,7 @@ def _archived_events(stack: Stack) -> Iterator[SimpleQueue]:
     """A queue bound to every outcome event (bound before anything is published: Redis drops the rest)."""
     with Connection(stack.settings.broker) as conn:
         exchange = Exchange(stack.settings.publish.exchange, type="topic", durable=True)
-        queue = conn.SimpleQueue(
-            Queue(f"test.archived.{uuid.uuid4().hex[:8]}", exchange, routing_key="document.*")
-        )
+        queue = conn.SimpleQueue(Queue(f"test.archived.{uuid.uuid4().hex[:8]}", exchange, routing_key="document.*"))
         yield queue
         queue.close()
         queue.queue(conn.default_channel).delete()
