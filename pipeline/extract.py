@@ -24,32 +24,38 @@ _OWN_TYPES = frozenset({"resolution", "decision", "document_symbol"})
 
 def extract(doc: SegmentedDocument, profile: Profile) -> list[dict[str, Any]]:
     """The entities of a segmented document, in reading order, as fields of ``Entity``; pure."""
-    segments = [s for s in doc.segments if s.kind != "context"]
+    segments = [s for s in doc.segments if s["kind"] != "context"]
     if not segments:
         return []
-    text = "\n".join(seg.text for seg in segments)
+    text = "\n".join(seg["text"] for seg in segments)
     year = int(doc.meta.adopted_on[:4]) if doc.meta.adopted_on else None
     context = TagContext(body=doc.meta.body, symbol=doc.meta.symbol, year=year)
     found: list[Mention] = []
     for tagger in profile.taggers:
         found.extend(tagger(text, context))
     found.sort(key=itemgetter(0))  # stable: what starts at the same place stays in tagger order
-    header = {seg.id for seg in segments if seg.kind == "header"}
     own = doc.meta.symbol
-    texts = [seg.text for seg in segments]
-    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    texts = [seg["text"] for seg in segments]
+    ids = [seg["id"] for seg in segments]
+    in_header = [seg["kind"] == "header" for seg in segments]
+    bounds = list(accumulate((len(t) + 1 for t in texts), initial=0))  # segment i: bounds[i]..bounds[i+1]-1
     entities: list[dict[str, Any]] = []
-    index, last = 0, len(starts) - 1
+    append = entities.append
+    index = 0
+    seg_start, seg_end, seg_text, seg_id = 0, len(texts[0]), texts[0], ids[0]
     for start, end, etype, value, body, extra in found:
-        while index < last and starts[index + 1] <= start:  # mentions come in order: walk the segments
-            index += 1
-        seg_start, seg_text, seg_id = starts[index], texts[index], segments[index].id
-        if value == own and etype in _OWN_TYPES and seg_id in header:
+        if start > seg_end:  # mentions come in order: walk the segments
+            while bounds[index + 1] <= start:
+                index += 1
+            seg_start, seg_text, seg_id = bounds[index], texts[index], ids[index]
+            seg_end = seg_start + len(seg_text)
+        if value == own and etype in _OWN_TYPES and in_header[index]:
             continue  # the document's own symbol in its masthead is meta
-        local, local_end = start - seg_start, min(end - seg_start, len(seg_text))
+        local = start - seg_start
+        local_end = (end if end < seg_end else seg_end) - seg_start
         if local_end <= local:
             continue
-        entities.append(
+        append(
             {
                 "type": etype,
                 "text": seg_text[local:local_end],

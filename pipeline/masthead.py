@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline._text import last_char
-from pipeline.profile import Profile, first_match
+from pipeline.profile import Profile, Rule, first_match
 
 #: A line that cannot end there: it stops on a word that wants the next.
 _DANGLING = re.compile(r"\b(?:of|the|and|for|in|to|on|by|with|a|an|its|their|between|from)$")
@@ -46,10 +46,11 @@ class Masthead:
 def read_masthead(texts: list[str], profile: Profile) -> Masthead:
     """Roles and facts of the header lines ``texts`` (in order)."""
     head = Masthead()
-    pieces = [(index, piece) for index, text in enumerate(texts) for piece in _unfused(text, profile)]
+    header = _Matcher(profile)
+    pieces = [(index, piece) for index, text in enumerate(texts) for piece in _unfused(text, profile, header)]
     for index, text in pieces:
         previous = head.lines[-1] if head.lines else None
-        if previous is not None and _continues(previous, text, profile):
+        if previous is not None and _continues(previous, text, profile, header):
             previous.text = profile.glue(previous.text, text)
             previous.blocks.append(index)
             if (found := first_match(profile.header, previous.text)) is not None:
@@ -58,7 +59,7 @@ def read_masthead(texts: list[str], profile: Profile) -> Masthead:
             elif previous.role == "title":
                 head.facts["title"] = previous.text
             continue
-        found = first_match(profile.header, text)
+        found = header(text)
         if found is None:
             role = _follower(previous, head.facts)
             if role:
@@ -106,19 +107,35 @@ def _follower(previous: HeaderLine | None, facts: dict[str, Any]) -> str | None:
     return None
 
 
-def _unfused(text: str, profile: Profile) -> list[str]:
+class _Matcher:
+    """``first_match`` of the header rows, remembered per text (each line is asked twice)."""
+
+    __slots__ = ("_found", "_rules")
+
+    def __init__(self, profile: Profile) -> None:
+        self._rules = profile.header
+        self._found: dict[str, tuple[Rule, re.Match[str]] | None] = {}
+
+    def __call__(self, text: str) -> tuple[Rule, re.Match[str]] | None:
+        if text in self._found:
+            return self._found[text]
+        found = self._found[text] = first_match(self._rules, text)
+        return found
+
+
+def _unfused(text: str, profile: Profile, header: _Matcher) -> list[str]:
     """A line holding two masthead lines (``28 January 2015第六十九届会议``), as two lines."""
-    if profile.fused_header is None or first_match(profile.header, text):
+    if profile.fused_header is None or header(text):
         return [text]
     m = profile.fused_header.match(text)
-    if m is None or not first_match(profile.header, m.group("a")):
+    if m is None or not header(m.group("a")):
         return [text]
     return [m.group("a"), m.group("b")]
 
 
-def _continues(previous: HeaderLine, text: str, profile: Profile) -> bool:
+def _continues(previous: HeaderLine, text: str, profile: Profile, header: _Matcher) -> bool:
     """Whether ``text`` is the rest of the masthead line ``previous``, wrapped."""
-    return _cut_fact(previous, text) or _wrapped_list(previous, text) or _wrapped_title(previous, text, profile)
+    return _cut_fact(previous, text) or _wrapped_list(previous, text) or _wrapped_title(previous, text, profile, header)
 
 
 def _cut_fact(previous: HeaderLine, text: str) -> bool:
@@ -136,7 +153,7 @@ def _wrapped_list(previous: HeaderLine, text: str) -> bool:
     return previous.text.endswith(_LIST_ENDS) or text.startswith(("、", ","))
 
 
-def _wrapped_title(previous: HeaderLine, text: str, profile: Profile) -> bool:
+def _wrapped_title(previous: HeaderLine, text: str, profile: Profile, header: _Matcher) -> bool:
     """A title wrapped onto this line: after a word that wants the next (*of the* / *United
     Nations*), or, for the title itself, any line that is no other fact and no paragraph."""
     if previous.role not in ("title", "agenda_title"):
@@ -145,7 +162,7 @@ def _wrapped_title(previous: HeaderLine, text: str, profile: Profile) -> bool:
         return True
     if previous.role == "agenda_title" or last_char(previous.text) in profile.terminal:
         return False
-    if first_match(profile.header, text) or first_match(profile.formulas, text):
+    if header(text) or first_match(profile.formulas, text):
         return False
     opens_paragraph = profile.preamble_openers.match(text) or profile.operative_openers.match(text)
     return not opens_paragraph and len(text) < _TITLE_MAX

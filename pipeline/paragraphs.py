@@ -237,8 +237,9 @@ def _split_run_ons(paras: list[_Para], formula_at: int, profile: Profile) -> lis
     """Split a body paragraph after the formula where the next numbered paragraph starts inside it."""
     assert profile.split_run_on is not None
     body = "\x00".join(para.text for para in paras[formula_at + 1 :] if para.kind == "body")
-    if profile.split_run_on.search(body) is None:  # one search says most documents have none
-        return paras
+    hint = profile.split_run_on_hint
+    if (hint is not None and hint.search(body) is None) or profile.split_run_on.search(body) is None:
+        return paras  # one search says most documents have none
     out: list[_Para] = []
     for i, para in enumerate(paras):
         cuts = (

@@ -176,7 +176,9 @@ class Profile:
     a line continues the paragraph above: previous text, next line, a break between them, whether
     the paragraph above ends as a complete one of its kind does) and
     ``glue`` (how two pieces join), ``terminal`` (how a complete paragraph may end),
-    ``split_run_on`` (where a paragraph run together with the next one is split).
+    ``split_run_on`` (where a paragraph run together with the next one is split) with
+    ``split_run_on_hint``, a cheap pattern (one character class first) that matches wherever
+    ``split_run_on`` does and is searched first: most documents have no run-on paragraph.
 
     Structure: ``formulas`` (role ``formula``; ``formula?`` for a bare organ name that is the
     formula only where a paragraph follows; sets ``body``; group ``rest`` for text fused after it),
@@ -203,6 +205,7 @@ class Profile:
     glue: Callable[[str, str], str]
     terminal: frozenset[str]
     split_run_on: re.Pattern[str] | None
+    split_run_on_hint: re.Pattern[str] | None
     # structure
     formulas: tuple[Rule, ...]
     header: tuple[Rule, ...]

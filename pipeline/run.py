@@ -21,7 +21,7 @@ from pipeline.read import read
 from pipeline.script import restore, restored_text
 from pipeline.segment import segment
 from pipeline.version import PIPELINE_VERSION
-from schemas import ProcessedDocument
+from schemas import Meta, ProcessedDocument, ProcessingWarning
 from schemas.options import PipelineOptions
 from schemas.stages import Part
 
@@ -62,9 +62,11 @@ def process(
     entities = extract(segmented, profile)
     mark("extracted")
     segments = [_fields(part) for part in segmented.segments]
-    meta = segmented.meta.model_dump()
-    warnings = [w.model_dump() for w in segmented.warnings]
+    # meta and warnings are models already: validation takes them as they are
+    meta: Meta | dict[str, Any] = segmented.meta
+    warnings: list[ProcessingWarning | dict[str, Any]] = list(segmented.warnings)
     if view is not None:
+        meta = segmented.meta.model_dump()
         _restore_script(segments, meta, entities, source.text, view)
         warnings.insert(
             0, {"code": "traditional_script", "message": "traditional characters read through a simplified view"}
@@ -114,18 +116,11 @@ def _restore_script(
 
 
 def _fields(part: Part) -> dict[str, Any]:
-    """A segment's fields, to be validated with the whole document."""
-    return {
-        "id": part.id,
-        "kind": part.kind,
-        "num": part.num,
-        "parent": part.parent,
-        "text": part.text,
-        "role": part.role,
-        "spans": part.spans,
-        "footnote_refs": [{"num": r.num, "offset": r.offset} for r in part.footnote_refs],
-        "cited_by": part.cited_by,
-    }
+    """A segment's fields, to be validated with the whole document (markers as dicts)."""
+    fields: dict[str, Any] = dict(part)
+    if part["footnote_refs"]:
+        fields["footnote_refs"] = [{"num": num, "offset": offset} for num, offset in part["footnote_refs"]]
+    return fields
 
 
 def _ignore(_stage: str) -> None:

@@ -13,7 +13,7 @@ segmentation (headings and paragraphs).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from pipeline.clean import find_formula
 from pipeline.closing import gather
@@ -25,9 +25,10 @@ from pipeline.structure import Body, Seg, label_of, operative_style, place
 from schemas import Meta, ProcessingWarning, VoteCounts
 from schemas.stages import Block, CleanDocument, Part, Ref, SegmentedDocument
 
-_LATIN_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]\s*\b(and|or|of|the|in|to)\b\s*[\u4e00-\u9fff]")
-#: Part of every ``_LATIN_IN_CHINESE`` match; opening with a word, it is found fast.
-_LATIN_WORD_BEFORE_CHINESE = re.compile(r"(?:and|or|of|the|in|to)\b\s*[\u4e00-\u9fff]")
+#: An English word before a Chinese character (``在线上 and 线下``): the regex engine finds the
+#: word fast; the Chinese character before it is checked by ``_latin_words``.
+_LATIN_BEFORE_CHINESE = re.compile(r"(and|or|of|the|in|to)\s+[\u4e00-\u9fff]")
+_HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]\s+$")
 
 
 def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> SegmentedDocument:
@@ -75,7 +76,7 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     meta = _meta(facts, closing, segments, resolution=resolution, profile=profile, warnings=warnings)
     _check_sequences(segments, warnings)
     _latin_words(segments, profile, warnings)
-    return SegmentedDocument(meta=meta, segments=[Part(**s) for s in segments], warnings=[*doc.warnings, *warnings])
+    return SegmentedDocument(meta=meta, segments=cast(list[Part], segments), warnings=[*doc.warnings, *warnings])
 
 
 def _masthead_segments(header: list[Block], head: Any, make: Any) -> list[Seg]:
@@ -283,10 +284,13 @@ def _latin_words(segments: list[Seg], profile: Profile, warnings: list[Processin
     if not profile.flags_latin_words:
         return
     text = "\n".join(s["text"] for s in segments if s["kind"] != "footnote")
-    if _LATIN_WORD_BEFORE_CHINESE.search(text):  # seldom: the full pattern is slow to search
-        for m in _LATIN_IN_CHINESE.finditer(text):
-            warnings.append(
-                ProcessingWarning(
-                    code="latin_word", message=f"English word '{m.group(1)}' inside Chinese text: …{m.group()}…"
-                )
+    for m in _LATIN_BEFORE_CHINESE.finditer(text):
+        before = text[max(m.start() - 4, 0) : m.start()]
+        if not _HAN_BEFORE.search(before):
+            continue
+        context = before.lstrip() + m.group()
+        warnings.append(
+            ProcessingWarning(
+                code="latin_word", message=f"English word '{m.group(1)}' inside Chinese text: …{context}…"
             )
+        )

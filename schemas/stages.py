@@ -3,15 +3,16 @@
 Immutable records, not validating models: the stages make them for each other (a document
 holds a few hundred), and what the stages finally publish, ``ProcessedDocument``, is validated
 once, at the output. Measured on the seeds: building the stage documents as validating models
-took a seventh of the core's time. The many small ones (``Block``, ``Part``, ``Ref``) are named
-tuples, built in one C call (a frozen dataclass sets each field through ``object.__setattr__``,
-three times slower); their list fields are never shared, the stages always pass their own.
+took a seventh of the core's time. The many small ones are named tuples (``Block``, ``Ref``), built
+in one C call (a frozen dataclass sets each field through ``object.__setattr__``, three times
+slower), or, for the segments, the dicts the segmenter builds anyway (``Part``); their list fields
+are never shared, the stages always pass their own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypedDict
 
 from schemas.document import Meta, ProcessingWarning, SegmentKind
 
@@ -47,8 +48,10 @@ class CleanDocument:
     warnings: list[ProcessingWarning] = field(default_factory=list)
 
 
-class Part(NamedTuple):
-    """A segment as the segmenter made it: the fields of the published ``Segment``."""
+class Part(TypedDict):
+    """A segment as the segmenter made it: the fields of the published ``Segment`` (with its
+    footnote markers as ``Ref``), a plain dict: the segmenter builds it as one, and the output
+    validates it as one."""
 
     id: str
     kind: SegmentKind

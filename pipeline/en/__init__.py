@@ -11,11 +11,12 @@ from pipeline.profile import Profile, Rule
 from pipeline.symbols import find_symbols
 
 _MARKERS = MarkerGrammar(
-    glued=re.compile(r"(?:(?<=[a-z)\]”\"’])|(?<=[a-z0-9)\]”\"’][.,;:])|(?<=\s[,;:]))(?P<n>\d{1,3})(?=$|[\s,.;:)])"),
-    spaced=re.compile(
-        r"(?<=[A-Za-z)\]”\"’.,;:] )(?P<n>\d{1,3})"
-        r"(?=$|[,.;:)]|\s+[a-z])"
+    # each pattern opens with a digit and checks what stands before it behind: the regex engine
+    # skips from digit to digit
+    glued=re.compile(
+        r"(?P<n>\d(?:(?<=[a-z)\]”\"’]\d)|(?<=[a-z0-9)\]”\"’][.,;:]\d)|(?<=\s[,;:]\d))\d{0,2})(?=$|[\s,.;:)])"
     ),
+    spaced=re.compile(r"(?P<n>\d(?<=[A-Za-z)\]”\"’.,;:] \d)\d{0,2})(?=$|[,.;:)]|\s+[a-z])"),
     not_after=lexicon.COUNT_NOUNS,
 )
 _PARAGRAPH_OPENERS = re.compile(lexicon.PREAMBLE_OPENERS.pattern + "|" + lexicon.OPERATIVE_OPENERS.pattern)
@@ -128,6 +129,7 @@ PROFILE = Profile(
     glue=_glue,
     terminal=lexicon.TERMINAL,
     split_run_on=layouts.SPLIT_RUN_ON,
+    split_run_on_hint=layouts.SPLIT_RUN_ON_HINT,
     formulas=layouts.FORMULAS,
     header=layouts.HEADER,
     fused_header=None,

@@ -295,6 +295,8 @@ LABELS: tuple[LabelStyle, ...] = (
 )
 LABEL_TWINS = {"roman": "alpha"}
 SPLIT_RUN_ON = re.compile(r"[;:]\s+(?=\d{1,3}\.\s+[A-Z]|\([a-z]{1,2}\)\s+[A-Z])|\.\s+(?=\d{1,3}\.\s+[A-Z][a-z]+s\b)")
+#: Where ``SPLIT_RUN_ON`` may match: punctuation, spaces, then a number or a bracket.
+SPLIT_RUN_ON_HINT = re.compile(r"[;:.]\s+[\d(]")
 
 
 def _item_number(m: re.Match[str]) -> Mapping[str, Any]:

@@ -16,7 +16,8 @@ from pipeline.zh.spacing import spacing
 #: ``报告1/``), not before a unit (``45天``).
 _MARKERS = MarkerGrammar(
     glued=re.compile(
-        rf"(?<=[{HAN}，。；：,.;:、)）」』”])(?P<n>\d{{1,4}}(?:[,，]\d{{1,3}})*)(?:/(?![\dA-Za-z]))?"
+        # the digit first, the character before it checked behind: the regex engine skips to digits
+        rf"(?P<n>\d(?<=[{HAN}，。；：,.;:、)）」』”]\d)\d{{0,3}}(?:[,，]\d{{1,3}})*)(?:/(?![\dA-Za-z]))?"
         rf"(?=$|[\s，。；：,.;:、)）(（{HAN}])",
         re.MULTILINE,
     ),
@@ -50,6 +51,7 @@ PROFILE = Profile(
     glue=_glue,
     terminal=lexicon.TERMINAL,
     split_run_on=layouts.SPLIT_RUN_ON,
+    split_run_on_hint=layouts.SPLIT_RUN_ON_HINT,
     formulas=layouts.FORMULAS,
     header=layouts.HEADER,
     fused_header=layouts.FUSED_HEADER,

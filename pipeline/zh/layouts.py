@@ -315,6 +315,9 @@ SPLIT_RUN_ON = re.compile(
     rf"|[(（][a-z]{{1,2}}[)）]|[(（][{_CN_ITEM}]{{1,3}}[)）])"
 )
 
+#: Where ``SPLIT_RUN_ON`` may match: punctuation, spaces, then what a paragraph or item opens with.
+SPLIT_RUN_ON_HINT = re.compile(rf"[，,；;。：:]\s*[\d第(（{_CN_ITEM}]")
+
 
 def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
     return {"number": cn_to_int(m.group("n"))}

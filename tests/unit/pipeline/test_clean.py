@@ -114,7 +114,7 @@ class TestBlocks:
         from pipeline.segment import segment
 
         doc = segment(clean("大会\n\n28 January 2015第六十九届会议\n\n大会，\n"), ZH)
-        headers = [(s.text, s.role) for s in doc.segments if s.kind == "header"]
+        headers = [(s["text"], s["role"]) for s in doc.segments if s["kind"] == "header"]
         assert headers == [("大会", "body"), ("28 January 2015", "masthead_date"), ("第六十九届会议", "session")]
 
     def test_page_furniture_is_dropped(self) -> None:

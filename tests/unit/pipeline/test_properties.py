@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import clean
@@ -91,7 +91,7 @@ def test_stages_never_raise_and_spans_hold(language: str, text: str) -> None:
     own text; segment ids are unique."""
     profile = profile_for(language)
     doc = segment(clean(text, profile), profile)
-    texts = {s.id: s.text for s in doc.segments}
+    texts = {s["id"]: s["text"] for s in doc.segments}
     assert len(texts) == len(doc.segments), "segment ids are unique"
     for entity in extract(doc, profile):
         assert texts[entity["segment"]][entity["start"] : entity["end"]] == entity["text"]
@@ -112,8 +112,8 @@ def test_footnote_refs_stay_inside_their_segment(language: str, text: str) -> No
     """A removed marker's recorded offset lies within the segment text."""
     profile = profile_for(language)
     for seg in segment(clean(text, profile), profile).segments:
-        for ref in seg.footnote_refs:
-            assert 0 <= ref.offset <= len(seg.text)
+        for ref in seg["footnote_refs"]:
+            assert 0 <= ref.offset <= len(seg["text"])
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,3 +123,55 @@ def test_whole_documents_validate(text: str) -> None:
     with contextlib.suppress(PermanentError):
         doc = process(text.encode("utf-8"), "t.txt")
         assert doc.meta.language in LANGUAGES
+
+
+#: What run-on paragraphs are made of: punctuation, spaces, numbers, labels, capitals.
+RUN_ONS = st.lists(
+    st.sampled_from(
+        [
+            "，",
+            ",",
+            "；",
+            ";",
+            "。",
+            "：",
+            ":",
+            ".",
+            " ",
+            "\u3000",
+            "1",
+            "12",
+            "2.",
+            "．",
+            "、",
+            "第",
+            "三",
+            "次全体会议",
+            "(",
+            "（",
+            "a",
+            "一",
+            ")",
+            "）",
+            "Decides",
+            "Requests",
+            "x",
+            "字",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@settings(max_examples=500, deadline=None)
+@given(text=RUN_ONS)
+@example(text="; 1. Decides")
+@example(text="。 2．")
+@example(text="；第三次全体会议")
+def test_run_on_hint_matches_wherever_the_split_does(language: str, text: str) -> None:
+    """The cheap hint searched first never hides a run-on paragraph the full pattern would split."""
+    profile = profile_for(language)
+    assert profile.split_run_on is not None and profile.split_run_on_hint is not None
+    if profile.split_run_on.search(text):
+        assert profile.split_run_on_hint.search(text)

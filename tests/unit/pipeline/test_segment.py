@@ -75,18 +75,18 @@ class TestResolution:
     def test_structure_and_parents(self) -> None:
         """Preamble after the formula, operatives, subparagraphs under operatives, items under subparagraphs."""
         segs = _segment(DRAFT).segments
-        kinds = [s.kind for s in segs if s.kind not in ("header",)]
+        kinds = [s["kind"] for s in segs if s["kind"] != "header"]
         assert kinds[:3] == ["formula", "preamble", "preamble"]
-        by_id = {s.id: s for s in segs}
-        assert by_id["op-2-a"].parent == "op-2"
-        assert by_id["op-2-a-1"].parent == "op-2-a"
-        assert by_id["op-2-a-1"].num == "一"
-        assert by_id["op-2-a-1"].text == "酷刑；"
+        by_id = {s["id"]: s for s in segs}
+        assert by_id["op-2-a"]["parent"] == "op-2"
+        assert by_id["op-2-a-1"]["parent"] == "op-2-a"
+        assert by_id["op-2-a-1"]["num"] == "一"
+        assert by_id["op-2-a-1"]["text"] == "酷刑；"
 
     def test_labels_kept_as_printed_and_flagged(self) -> None:
         """(a), (d), (b) stay in printed order and a warning names the anomaly."""
         doc = _segment(DRAFT)
-        subs = [s.num for s in doc.segments if s.kind == "subparagraph"]
+        subs = [s["num"] for s in doc.segments if s["kind"] == "subparagraph"]
         assert subs == ["a", "d", "b"]
         assert any(w.code == "subparagraph_sequence" and "op-2" in w.message for w in doc.warnings)
 
@@ -98,7 +98,7 @@ class TestResolution:
             + "(i) 第九项。\n"
         )
         segs = _segment(text).segments
-        items = [(s.kind, s.num, s.parent) for s in segs if s.num in ("i", "ii")]
+        items = [(s["kind"], s["num"], s["parent"]) for s in segs if s["num"] in ("i", "ii")]
         assert items == [("item", "i", "op-1-a"), ("item", "ii", "op-1-a"), ("subparagraph", "i", "op-1")]
 
     def test_closing_block(self) -> None:
@@ -106,7 +106,7 @@ class TestResolution:
         text = "人权理事会，\n\n1. 决定继续审议。\n\n2023 年 10 月 12 日\n\n第 48 次会议\n\n[未经表决获得通过。]\n"
         doc = _segment(text)
         assert (doc.meta.adopted_on, doc.meta.meeting, doc.meta.vote) == ("2023-10-12", 48, "without_vote")
-        assert [s.role for s in doc.segments if s.kind == "closing"] == ["date", "meeting", "vote"]
+        assert [s["role"] for s in doc.segments if s["kind"] == "closing"] == ["date", "meeting", "vote"]
 
     def test_recorded_vote_counts(self) -> None:
         """A recorded vote's counts are read loosely."""
@@ -121,9 +121,9 @@ class TestResolution:
     def test_footnotes_know_who_cites_them(self) -> None:
         """A footnote lists the segments whose text carried its marker."""
         text = "大会，\n\n回顾其决议，¹\n\n¹ 第 55/2 号决议。\n\n1. 决定。\n"
-        segs = {s.id: s for s in _segment(text).segments}
-        assert segs["fn-1"].cited_by == ["pre-1"]
-        assert segs["pre-1"].footnote_refs[0].num == "1"
+        segs = {s["id"]: s for s in _segment(text).segments}
+        assert segs["fn-1"]["cited_by"] == ["pre-1"]
+        assert segs["pre-1"]["footnote_refs"][0].num == "1"
 
     def test_latin_word_warning(self) -> None:
         """An English word inside Chinese text is flagged, the text kept."""
