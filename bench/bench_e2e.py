@@ -385,6 +385,8 @@ def _run(args: argparse.Namespace, broker: str) -> dict[str, Any]:  # noqa: PLR0
             broker_url=SecretStr(broker),
             intake={"drop_dir": data_dir / "drop"},
             catalog={"url": SecretStr(args.catalog_url)},
+            # the figures measure processing; --archive adds archiving to the worker's load
+            archive={"enabled": args.archive},
         )
         stack = Stack(base, StackOptions(flower=args.flower, concurrency=args.concurrency))
         began = time.monotonic()
@@ -460,6 +462,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=None, help="worker processes (embedded stack)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the events")
     parser.add_argument("--flower", action="store_true", help="also start Flower (it costs throughput)")
+    parser.add_argument("--archive", action="store_true", help="also archive each published document (docpipe.archive)")
     parser.add_argument("--broker", choices=["redis", "rabbitmq"], default="redis")
     parser.add_argument(
         "--broker-url",

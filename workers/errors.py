@@ -4,7 +4,9 @@
     ├── PermanentError                never retried -> failure record, message acked, original kept
     │   ├── ObjectNotFoundError       the object (or its bucket) does not exist
     │   ├── ObjectTooLargeError       the object is larger than limits.max_input_bytes (never downloaded whole)
-    │   └── InvalidEventError         a notification or task payload that cannot be read; ``.data`` keeps it
+    │   ├── InvalidEventError         a notification or task payload that cannot be read; ``.data`` keeps it
+    │   ├── OriginalMissingError      archiving: no upload of the document still holds its bytes
+    │   └── InvalidOutputError        archiving: the stored JSON output is not a ProcessedDocument
     └── TransientError                retried with backoff, capped, then dead-lettered
         ├── StorageError              the object store is unreachable, timed out or answered 5xx
         ├── CatalogError              the PostgreSQL catalog is unreachable or restarting
@@ -24,8 +26,10 @@ __all__ = [
     "CatalogError",
     "DocpipeError",
     "InvalidEventError",
+    "InvalidOutputError",
     "ObjectNotFoundError",
     "ObjectTooLargeError",
+    "OriginalMissingError",
     "PermanentError",
     "PublishError",
     "StorageError",
@@ -81,3 +85,16 @@ class InvalidEventError(PermanentError):
     ) -> None:
         super().__init__(message, stage=stage, document=document)
         self.data = data
+
+
+class OriginalMissingError(PermanentError):
+    """The bytes a document was made from are gone from the inbox (deleted, or every key that held
+    them overwritten since): a package must hold the original, so the document cannot be archived."""
+
+    code = "original_missing"
+
+
+class InvalidOutputError(PermanentError):
+    """A stored ``document.json`` that does not read as a ``ProcessedDocument``."""
+
+    code = "invalid_output"

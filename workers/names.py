@@ -14,6 +14,9 @@ from typing import Final, Literal
 PROCESS_TASK: Final = "docpipe.process"
 #: The tasks' queue, so it can be watched and scaled on its own.
 PROCESS_QUEUE: Final = "docpipe.process"
+#: Archiving one published document (AKN, bag, transfer into the archive bucket), on its own queue.
+ARCHIVE_TASK: Final = "docpipe.archive"
+ARCHIVE_QUEUE: Final = "docpipe.archive"
 #: Direct exchange the tasks are published to.
 TASK_EXCHANGE: Final = "docpipe"
 #: Where unreadable task messages go (RabbitMQ: by dead-lettering; Redis: copied there by the guard).
@@ -25,8 +28,12 @@ EVENTS_EXCHANGE: Final = "docpipe.events"
 FAILED_QUEUE: Final = "docpipe.failed"
 
 Outcome = Literal["processed", "failed", "duplicate"]
+#: What archiving a published document ends in (events of their own, after ``processed``).
+ArchiveOutcome = Literal["archived", "archive_failed"]
 #: Routing keys of the outcome events, by outcome.
-ROUTING_KEYS: Final[dict[str, str]] = {o: f"document.{o}" for o in ("processed", "failed", "duplicate")}
+ROUTING_KEYS: Final[dict[str, str]] = {
+    o: f"document.{o}" for o in ("processed", "failed", "duplicate", "archived", "archive_failed")
+}
 #: CloudEvents ``type`` prefix: ``org.docpipe.document.processed`` etc.
 EVENT_TYPE_PREFIX: Final = "org.docpipe.document."
 
@@ -42,11 +49,19 @@ OPERATOR_ACTIONS: Final = "operator_actions"
 CHECKPOINTS: Final = "checkpoints"
 TABLES: Final = (DOCUMENTS, UPLOADS, ATTEMPTS, FAILURES, OUTPUTS, EVENTS, CITATIONS, OPERATOR_ACTIONS, CHECKPOINTS)
 
-#: Output kinds in ``outputs.kind``: the JSON contract now; Akoma Ntoso and BagIt come later.
+#: Output kinds in ``outputs.kind``: the JSON contract (processed bucket); Akoma Ntoso XML, the
+#: zipped BagIt bag and the zipped a3m/Archivematica transfer (archive bucket).
 OUTPUT_JSON: Final = "json"
+OUTPUT_AKN: Final = "akn"
+OUTPUT_BAG: Final = "bag"
+OUTPUT_TRANSFER: Final = "transfer"
+ARCHIVE_KINDS: Final = (OUTPUT_AKN, OUTPUT_BAG, OUTPUT_TRANSFER)
+#: Key prefixes in the archive bucket, one per kind (an Archivematica transfer source location each).
+ARCHIVE_PREFIXES: Final[dict[str, str]] = {OUTPUT_AKN: "akn/", OUTPUT_BAG: "bags/", OUTPUT_TRANSFER: "transfers/"}
+ARCHIVE_SUFFIXES: Final[dict[str, str]] = {OUTPUT_AKN: ".akn.xml", OUTPUT_BAG: ".zip", OUTPUT_TRANSFER: ".zip"}
 
 
-def routing_key(outcome: Outcome) -> str:
+def routing_key(outcome: Outcome | ArchiveOutcome) -> str:
     """``document.<outcome>``."""
     return ROUTING_KEYS[outcome]
 
@@ -54,6 +69,12 @@ def routing_key(outcome: Outcome) -> str:
 def output_key(doc_id: str) -> str:
     """Where a document's JSON output lives in the processed bucket."""
     return f"{doc_id}/document.json"
+
+
+def archive_key(kind: str, name: str) -> str:
+    """Where one archive output lives: ``bags/A-RES-69-179-785a7814-0.2.0.zip`` (``name`` carries the
+    symbol, the content hash and the pipeline version, so versions never overwrite each other)."""
+    return f"{ARCHIVE_PREFIXES[kind]}{name}{ARCHIVE_SUFFIXES[kind]}"
 
 
 def checkpoint_name(bucket: str) -> str:

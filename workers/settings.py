@@ -28,6 +28,8 @@ class StorageSettings(BaseModel):
     inbox_bucket: str = "docpipe-inbox"
     processed_bucket: str = "docpipe-processed"
     failed_bucket: str = "docpipe-failed"
+    #: Where archiving puts each document's Akoma Ntoso XML, zipped bag and zipped a3m transfer.
+    archive_bucket: str = "docpipe-archive"
 
 
 class CatalogSettings(BaseModel):
@@ -76,6 +78,37 @@ class WebSettings(BaseModel):
     read_timeout: float = 10.0
     max_body_bytes: int = 1_048_576
     max_json_depth: int = 32
+    #: The URL clients reach this server at, without a trailing slash (the OAI-PMH ``baseURL`` and
+    #: the BagIt profile URL every bag declares). Empty: ``http://{host}:{port}``.
+    public_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+
+class OaiSettings(BaseModel):
+    """The OAI-PMH 2.0 data provider at ``/oai`` on the web server (docs/archive.md)."""
+
+    enabled: bool = True
+    repository_name: str = "docpipe"
+    #: ``adminEmail`` of Identify (OAI-PMH requires one).
+    admin_email: str = "archives@example.org"
+    #: The namespace part of the item identifiers: ``oai:{repository_identifier}:{doc_id}``.
+    repository_identifier: str = "docpipe.example.org"
+    #: Records (or headers) per ListRecords / ListIdentifiers response.
+    page_size: int = Field(100, ge=1, le=1000)
+    #: Seconds a resumption token stays valid.
+    token_ttl: int = Field(3600, ge=60)
+
+
+class ArchiveSettings(BaseModel):
+    """Archiving each document after it is published (``docpipe.archive``, docs/archive.md)."""
+
+    enabled: bool = True
+    #: A published document still without an archive outcome this many seconds later is sent to
+    #: ``docpipe.archive`` again by the reconciler's sweep (its message was lost).
+    sweep_after: float = 300.0
 
 
 class FlowerSettings(BaseModel):
@@ -122,6 +155,8 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     flower: FlowerSettings = FlowerSettings()
     intake: IntakeSettings = IntakeSettings()
+    oai: OaiSettings = OaiSettings()
+    archive: ArchiveSettings = ArchiveSettings()
     log: LogSettings = LogSettings()
 
     @model_validator(mode="after")

@@ -19,9 +19,11 @@ from lxml import etree
 from pipeline.akn import AKN
 from pipeline.run import process
 from schemas import ProcessedDocument
-from workers.archive.bag import PROFILE_ID, profile, write_bag
+from workers.archive.bag import write_bag
 from workers.archive.export import export
 from workers.archive.item import ArchiveItem
+from workers.archive.profile import COMMITTED_ID as PROFILE_ID
+from workers.archive.profile import profile
 from workers.archive.sources import Processed, items, originals_in_folders, read_output_dir, select_since
 from workers.archive.transfer import write_transfer
 from workers.cli import main
@@ -110,6 +112,11 @@ class TestBags:
         bagit_profile.Profile(PROFILE_ID, profile=data)
         assert data["BagIt-Profile-Info"]["BagIt-Profile-Identifier"] == PROFILE_ID
         assert json.loads((ROOT / "workers/archive/profiles/docpipe-bag-v1.json").read_text("utf-8")) == data
+        moved = profile("https://archive.example.org/docpipe/profiles/docpipe-bag-v1.json")
+        assert moved["BagIt-Profile-Info"]["BagIt-Profile-Identifier"].startswith("https://archive.example.org/")
+        assert moved["Bag-Info"]["BagIt-Profile-Identifier"]["values"] == [
+            moved["BagIt-Profile-Info"]["BagIt-Profile-Identifier"]
+        ]
 
 
 class TestTransfers:

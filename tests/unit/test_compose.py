@@ -24,7 +24,7 @@ REQUIRED = {
     "DOCPIPE_WEB__WEBHOOK_TOKEN": "hook",
     "DOCPIPE_FLOWER__BASIC_AUTH": "ops:flower-pw",
 }
-APP_SERVICES = ("worker", "intake", "flower", "migrate")
+APP_SERVICES = ("worker", "archiver", "intake", "flower", "migrate")
 
 
 def compose(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

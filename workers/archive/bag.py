@@ -1,12 +1,12 @@
 """BagIt 1.0 bags (RFC 8493) of processed documents, written with bdbag, declaring docpipe's profile.
 
-A bag's bytes depend only on its documents (bdbag's idempotent mode leaves out the bagging
-date), so re-archiving the same documents with the same pipeline version gives the same bag.
+A bag's bytes depend only on its documents and the profile URL it declares (bdbag's idempotent
+mode leaves out the bagging date, and ``zip_bag`` writes a reproducible zip), so re-archiving the
+same documents with the same pipeline version gives the same bag, byte for byte.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Sequence
 from importlib import resources
@@ -14,26 +14,27 @@ from pathlib import Path
 from typing import Any
 
 from workers.archive.item import ArchiveItem
+from workers.archive.profile import COMMITTED_ID
 
-#: The profile every docpipe bag declares (``workers/archive/profiles/docpipe-bag-v1.json``).
-PROFILE_ID = "urn:docpipe:bagit-profile:v1"
-PROFILE_FILE = "docpipe-bag-v1.json"
-
-
-def profile() -> dict[str, Any]:
-    """docpipe's BagIt profile, as the web app will serve it."""
-    text = resources.files("workers.archive").joinpath("profiles", PROFILE_FILE).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+#: The serialization the archive bucket holds (Archivematica's "zipped bag" transfer type).
+ZIP_MEDIA_TYPE = "application/zip"
 
 
 def _config_file() -> str:
     return str(resources.files("workers.archive").joinpath("bdbag.json"))
 
 
-def write_bag(dest: Path, items: Sequence[ArchiveItem], *, generated: str, docpipe_version: str) -> Path:
+def write_bag(
+    dest: Path,
+    items: Sequence[ArchiveItem],
+    *,
+    generated: str,
+    docpipe_version: str,
+    profile_id: str = COMMITTED_ID,
+) -> Path:
     """One bag at ``dest`` holding ``items``: one document at the top of ``data/``, several in a folder each.
 
+    ``profile_id`` is the URL of docpipe's profile the bag declares (``workers.archive.profile``).
     ``dest`` must not exist; a failed write leaves nothing behind.
     """
     from bdbag import bdbag_api
@@ -55,7 +56,7 @@ def write_bag(dest: Path, items: Sequence[ArchiveItem], *, generated: str, docpi
             for name, data in item.files(generated).items():
                 (folder / name).write_bytes(data)
         metadata: dict[str, Any] = {
-            "BagIt-Profile-Identifier": PROFILE_ID,
+            "BagIt-Profile-Identifier": profile_id,
             "Source-Organization": "docpipe",
             "DocPipe-Version": docpipe_version,
             "DocPipe-Document-Count": str(len(items)),
@@ -72,4 +73,12 @@ def write_bag(dest: Path, items: Sequence[ArchiveItem], *, generated: str, docpi
     return dest
 
 
-__all__ = ["PROFILE_FILE", "PROFILE_ID", "profile", "write_bag"]
+def zip_bag(bag: Path) -> Path:
+    """``<bag>.zip`` beside the bag: one top-level folder named as the bag (RFC 8493 §4.4),
+    reproducible (fixed times and order), as Archivematica's "zipped bag" transfers take it."""
+    from bdbag import bdbag_api
+
+    return Path(bdbag_api.archive_bag(str(bag), "zip", config_file=_config_file(), idempotent=True))
+
+
+__all__ = ["ZIP_MEDIA_TYPE", "write_bag", "zip_bag"]

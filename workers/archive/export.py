@@ -10,6 +10,7 @@ from typing import Literal
 
 from workers.archive.bag import write_bag
 from workers.archive.item import ArchiveItem
+from workers.archive.profile import COMMITTED_ID
 from workers.archive.transfer import write_transfer
 
 Format = Literal["bag", "transfer"]
@@ -39,11 +40,13 @@ def export(
     formats: Sequence[Format] = ("bag",),
     batch: str | None = None,
     generated: str,
+    profile_id: str = COMMITTED_ID,
 ) -> list[Written]:
     """Packages under ``out``: ``<folder>.bag`` / ``<folder>.transfer`` per document, or one
     ``<batch>.bag`` / ``<batch>.transfer`` holding every document when ``batch`` names the batch.
 
-    A package that already exists is left alone (its name carries the content hash, so it holds
+    Bags declare ``profile_id`` (the URL docpipe's web server serves the profile at). A package
+    that already exists is left alone (its name carries the content hash, so it holds
     the same documents): exporting twice writes nothing new.
     """
     out.mkdir(parents=True, exist_ok=True)
@@ -58,7 +61,7 @@ def export(
             path = out / f"{name}.{kind}"
             if not path.exists():
                 if kind == "bag":
-                    write_bag(path, group, generated=generated, docpipe_version=version)
+                    write_bag(path, group, generated=generated, docpipe_version=version, profile_id=profile_id)
                 else:
                     write_transfer(path, group, generated=generated)
             written.append(Written(kind, path, ids))

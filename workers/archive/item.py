@@ -23,6 +23,8 @@ class ArchiveItem:
 
     doc: ProcessedDocument
     original: bytes
+    #: The Akoma Ntoso XML to package; None: built here from ``doc`` (no citation look-up).
+    akn: bytes | None = None
 
     def check(self) -> None:
         """Raise ``ValueError`` when the original is not the document's."""
@@ -54,7 +56,7 @@ class ArchiveItem:
         return {
             self.original_name: self.original,
             "document.json": self.doc.model_dump_json(indent=1).encode("utf-8"),
-            "document.akn.xml": to_bytes(self.doc, generated=generated),
+            "document.akn.xml": self.akn if self.akn is not None else to_bytes(self.doc, generated=generated),
         }
 
     def tags(self) -> list[tuple[str, str]]:

@@ -1,9 +1,13 @@
 """Where the documents to archive come from, and which of them an export takes.
 
-Reading and selecting are apart on purpose: today the records come from a folder of outputs or
-the processed bucket and ``select_since`` filters them by when they were written; once the
-catalog exists, a catalog query returns the same ``Processed`` records (it knows processing
-times and the inbox key of each original) and ``select_since`` is no longer needed.
+Two sources give the same ``Processed`` records and an ``Originals`` finder:
+
+- the catalog (``read_catalog``, what ``docpipe export`` uses by default): the published documents
+  whose JSON output was written since a day, by a query (``ArchiveCatalog.processed_since``), their
+  JSON read from where the catalog says, their originals from the uploads that carried them
+  (checked against the document's sha256: a key overwritten since does not count);
+- a folder of ``docpipe process`` outputs (``read_output_dir``), filtered by ``select_since`` on
+  the files' times, with originals found by content in other folders.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from typing import Protocol
 
 from schemas import ProcessedDocument
 from workers.archive.item import ArchiveItem
+from workers.catalog.archives import ArchiveCatalog
+from workers.catalog.catalog import ObjectRef
+from workers.errors import ObjectNotFoundError
 from workers.storage.s3 import ObjectStore
 
 
@@ -47,13 +54,29 @@ def read_output_dir(folder: Path) -> Iterator[Processed]:
         yield Processed(doc, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC))
 
 
-def read_processed_bucket(store: ObjectStore, bucket: str) -> Iterator[Processed]:
-    """The processed bucket: ``<doc-id>/document.json``, timed by the object's last modification."""
-    for info in store.list_objects(bucket):
-        if not info.key.endswith("/document.json"):
-            continue
-        doc = ProcessedDocument.model_validate_json(store.get_bytes(bucket, info.key))
-        yield Processed(doc, info.last_modified or dt.datetime.fromtimestamp(0, dt.UTC))
+def read_catalog(
+    archives: ArchiveCatalog, store: ObjectStore, since: dt.date | None
+) -> tuple[list[Processed], Originals]:
+    """The documents the catalog has published whose output was written on or after ``since``
+    (UTC; all when None), oldest first, and a finder of their originals among their uploads."""
+    records: list[Processed] = []
+    uploads: dict[str, list[ObjectRef]] = {}
+    for row in archives.processed_since(since):
+        doc = ProcessedDocument.model_validate_json(store.get_bytes(row["bucket"], row["key"]))
+        records.append(Processed(doc, row["processed_at"]))
+        uploads[doc.doc_id] = [ObjectRef(*upload) for upload in row["uploads"] or []]
+
+    def find(doc: ProcessedDocument) -> bytes | None:
+        for upload in uploads.get(doc.doc_id, []):
+            try:
+                data = store.get_bytes(upload.bucket, upload.key)
+            except ObjectNotFoundError:
+                continue
+            if hashlib.sha256(data).hexdigest() == doc.provenance.sha256:
+                return data
+        return None
+
+    return records, find
 
 
 def originals_in_folders(folders: Iterable[Path]) -> Originals:
@@ -66,20 +89,6 @@ def originals_in_folders(folders: Iterable[Path]) -> Originals:
     def find(doc: ProcessedDocument) -> bytes | None:
         path = by_hash.get(doc.provenance.sha256)
         return path.read_bytes() if path else None
-
-    return find
-
-
-def originals_in_bucket(store: ObjectStore, bucket: str) -> Originals:
-    """Originals in the inbox: the worker processes an object under its key, so the key is the source name."""
-    from workers.errors import ObjectNotFoundError
-
-    def find(doc: ProcessedDocument) -> bytes | None:
-        try:
-            data = store.get_bytes(bucket, doc.provenance.source_name)
-        except ObjectNotFoundError:
-            return None
-        return data if hashlib.sha256(data).hexdigest() == doc.provenance.sha256 else None
 
     return find
 
@@ -101,9 +110,8 @@ __all__ = [
     "Originals",
     "Processed",
     "items",
-    "originals_in_bucket",
     "originals_in_folders",
+    "read_catalog",
     "read_output_dir",
-    "read_processed_bucket",
     "select_since",
 ]

@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import shutil
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,6 +65,30 @@ def write_transfer(dest: Path, items: Sequence[ArchiveItem], *, generated: str) 
     return dest
 
 
+#: The time stamped on every member of a zipped transfer (zip cannot say "no time"; a fixed one
+#: keeps the archive's bytes a function of its content).
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_transfer(transfer: Path) -> Path:
+    """``<transfer>.zip`` beside the transfer: its folder at the top (a3m and Archivematica's
+    "zipped directory" transfers unpack it), members in a fixed order with a fixed time."""
+    dest = transfer.with_name(transfer.name + ".zip")
+    partial = dest.with_name(dest.name + ".partial")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in transfer.rglob("*") if p.is_file()):
+                info = zipfile.ZipInfo(f"{transfer.name}/{path.relative_to(transfer).as_posix()}", ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
+        partial.rename(dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return dest
+
+
 def _dublin_core(item: ArchiveItem) -> dict[str, str]:
     meta = item.doc.meta
     return {
@@ -86,4 +111,4 @@ def _csv(rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-__all__ = ["DC_COLUMNS", "write_transfer"]
+__all__ = ["DC_COLUMNS", "ZIP_TIME", "write_transfer", "zip_transfer"]

@@ -1,9 +1,10 @@
 """The Celery application, configured entirely from ``Settings`` (no second config module).
 
 One task per document, ``docpipe.process`` on queue ``docpipe.process`` (docs/service.md has the
-measurements behind it). ``celery -A workers worker`` consumes it. JSON only, late acks, prefetch 1;
-the guard (``workers.broker.guard.GuardedConsumer``) dead-letters any message the task could not
-read before Celery sees it.
+measurements behind it), then one ``docpipe.archive`` on queue ``docpipe.archive`` per
+published document (docs/archive.md). ``celery -A workers worker`` consumes both (``-Q``
+chooses). JSON only, late acks, prefetch 1; the guard (``workers.broker.guard.GuardedConsumer``)
+dead-letters any message the task could not read before Celery sees it.
 
 RabbitMQ: quorum queues (``workers.broker.topology``), publisher confirms, native delayed delivery
 for retries. Redis: a visibility timeout checked to be longer than the task time limit, the
@@ -18,8 +19,8 @@ from typing import Any
 from celery import Celery
 
 from workers.broker import redis_transport
-from workers.broker.topology import is_amqp, process_queue, task_exchange
-from workers.names import PROCESS_QUEUE, PROCESS_TASK
+from workers.broker.topology import archive_queue, is_amqp, process_queue, task_exchange
+from workers.names import ARCHIVE_QUEUE, ARCHIVE_TASK, PROCESS_QUEUE, PROCESS_TASK
 from workers.settings import Settings, get_settings
 
 #: Share of the hard time limit at which the soft limit fires, to record a timeout cleanly.
@@ -55,7 +56,7 @@ def create_app(settings: Settings, *, worker: bool = True) -> DocpipeCelery:
     redis_transport.install()
     w = settings.worker
     amqp = is_amqp(settings.broker)
-    include = ["workers.processing.task"] if worker else []
+    include = ["workers.processing.task", "workers.archive.task"] if worker else []
     app = DocpipeCelery(settings, broker=settings.broker, include=include)
     app.conf.update(
         task_serializer="json",
@@ -88,8 +89,11 @@ def create_app(settings: Settings, *, worker: bool = True) -> DocpipeCelery:
         task_default_exchange=task_exchange().name,
         task_default_routing_key=PROCESS_QUEUE,
         task_default_queue_type="quorum" if amqp else "classic",
-        task_queues=(process_queue(amqp, w.delivery_limit),),
-        task_routes={PROCESS_TASK: {"queue": PROCESS_QUEUE, "routing_key": PROCESS_QUEUE}},
+        task_queues=(process_queue(amqp, w.delivery_limit), archive_queue(amqp, w.delivery_limit)),
+        task_routes={
+            PROCESS_TASK: {"queue": PROCESS_QUEUE, "routing_key": PROCESS_QUEUE},
+            ARCHIVE_TASK: {"queue": ARCHIVE_QUEUE, "routing_key": ARCHIVE_QUEUE},
+        },
         worker_detect_quorum_queues=True,
         broker_native_delayed_delivery_queue_type="quorum",
     )

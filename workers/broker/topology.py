@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from kombu.entity import Exchange, Queue
 
-from workers.names import DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, PROCESS_QUEUE, TASK_EXCHANGE
+from workers.names import ARCHIVE_QUEUE, DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, PROCESS_QUEUE, TASK_EXCHANGE
 
 AMQP_SCHEMES = frozenset({"amqp", "amqps", "pyamqp", "librabbitmq"})
 
@@ -53,8 +53,9 @@ def dead_letter_queue(amqp: bool) -> Queue:
     )
 
 
-def process_queue(amqp: bool, delivery_limit: int) -> Queue:
-    """``docpipe.process``; on RabbitMQ a quorum queue with a delivery limit and a dead-letter target."""
+def process_queue(amqp: bool, delivery_limit: int, name: str = PROCESS_QUEUE) -> Queue:
+    """``docpipe.process`` (or another task queue: ``docpipe.archive``); on RabbitMQ a quorum queue
+    with a delivery limit and a dead-letter target."""
     arguments = None
     if amqp:
         arguments = quorum(
@@ -67,9 +68,14 @@ def process_queue(amqp: bool, delivery_limit: int) -> Queue:
             }
         )
     return Queue(
-        PROCESS_QUEUE,
+        name,
         task_exchange(),
-        routing_key=PROCESS_QUEUE,
+        routing_key=name,
         durable=True,  # type: ignore[no-untyped-call]
         queue_arguments=arguments,
     )
+
+
+def archive_queue(amqp: bool, delivery_limit: int) -> Queue:
+    """``docpipe.archive``: the same kind of queue as ``docpipe.process``, watched and scaled on its own."""
+    return process_queue(amqp, delivery_limit, ARCHIVE_QUEUE)

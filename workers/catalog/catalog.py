@@ -108,6 +108,21 @@ class Catalog:
         with self._conn(what) as conn:
             return list(conn.execute(query, params).fetchall())
 
+    # -- for the other readers of the catalog (archiving, OAI-PMH): same pool, same error mapping --
+    def rows(self, what: str, query: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Every row of ``query`` (its own transaction); an outage raises ``CatalogError``."""
+        return self._all(what, query, params)
+
+    def row(self, what: str, query: str, params: tuple[Any, ...] = ()) -> dict[str, Any] | None:
+        """The first row of ``query``, or None."""
+        return self._one(what, query, params)
+
+    @contextmanager
+    def transaction(self, what: str) -> Iterator[psycopg.Connection[Any]]:
+        """A connection inside one transaction (committed when the block ends without an error)."""
+        with self._conn(what) as conn, conn.transaction():
+            yield conn
+
     # -- intake --------------------------------------------------------------------------------
     def reserve(self, obj: ObjectRef, source: str, size: int | None = None) -> str | None:
         """Mark an upload queued unless it is known; None if reserved (send the task), else its state."""
@@ -384,6 +399,9 @@ class Catalog:
             (doc_id,),
         )
         document["uploads"] = self._all("uploads", _UPLOAD_SQL + " WHERE u.doc_id = %s ORDER BY u.upload_id", (doc_id,))
+        from workers.catalog.archives import ArchiveCatalog
+
+        document["archive"] = ArchiveCatalog(self).state(doc_id)
         return document
 
     def counts(self, bucket: str | None = None) -> dict[str, int]:

@@ -122,14 +122,16 @@ def evaluate(gold_dirs: tuple[Path, ...], pred_dir: Path, minimum: float, verbos
 
 
 def _attach_service_commands() -> None:
-    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status`` and ``export`` live in their own modules."""
-    from workers.archive.cli import export_command
+    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status``, ``export`` and ``archive``
+    live in their own modules."""
+    from workers.archive.cli import archive_command, export_command
     from workers.cli.service import register
     from workers.cli.status import status
 
     register(main)
     main.add_command(status)
     main.add_command(export_command)
+    main.add_command(archive_command)
 
 
 _attach_service_commands()

@@ -204,9 +204,10 @@ class Stack:
         storage = storage.model_copy(update={"endpoint": self.seaweed.s3_endpoint, "secure": False})
         intake = intake.model_copy(update={"filer_grpc": self.seaweed.filer_grpc})
         self.store = S3ObjectStore.from_settings(storage)
-        for bucket in (storage.inbox_bucket, storage.processed_bucket, storage.failed_bucket):
+        outputs = (storage.processed_bucket, storage.failed_bucket, storage.archive_bucket)
+        for bucket in (storage.inbox_bucket, *outputs):
             self.store.ensure_bucket(bucket)
-        for bucket in (storage.processed_bucket, storage.failed_bucket):
+        for bucket in outputs:
             # SeaweedFS grows a bucket's first volume on its first non-empty write (~0.2 s): pay it now, not
             # in the first document's latency. (Not in the inbox, whose writes are followed.)
             self.store.put_bytes(bucket, WARMUP_KEY, b"warm-up")
@@ -342,7 +343,7 @@ class Stack:
         lines = [
             f"object store  http://{s.storage.endpoint}  (SeaweedFS, pid {self.seaweed.pid}; data {self.data_dir})",
             f"              buckets: inbox {s.storage.inbox_bucket}, outputs {s.storage.processed_bucket}, "
-            f"failures {s.storage.failed_bucket}",
+            f"failures {s.storage.failed_bucket}, archive {s.storage.archive_bucket}",
             f"broker        {redact_url(s.broker)}  ({broker})",
             f"catalog       {redact_url(s.catalog_url)}  ({catalog})",
             f"worker        {self.worker_name}  pid {self.worker.pid if self.worker else '-'}  "

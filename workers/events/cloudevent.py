@@ -15,7 +15,7 @@ from typing import Any
 from kombu import serialization
 
 from schemas.events import CloudEvent
-from workers.names import EVENT_TYPE_PREFIX, Outcome
+from workers.names import EVENT_TYPE_PREFIX, ArchiveOutcome, Outcome
 
 #: Namespace of event ids: uuid5(namespace, outcome, doc id, pipeline version[, upload]).
 EVENT_NAMESPACE = uuid.UUID("5d0c9f1e-7b0a-4a43-9f55-2f4f7f1f0d0c")
@@ -29,11 +29,11 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def event_id(outcome: Outcome, doc_id: str | None, pipeline_version: str, upload_ref: str) -> str:
-    """Per (doc id, outcome, pipeline version) for ``processed``; failures and duplicates also name
-    the upload, since several uploads can fail or duplicate one content."""
+def event_id(outcome: Outcome | ArchiveOutcome, doc_id: str | None, pipeline_version: str, upload_ref: str = "") -> str:
+    """Per (doc id, outcome, pipeline version) for ``processed`` and the archive outcomes; failures
+    and duplicates also name the upload, since several uploads can fail or duplicate one content."""
     parts = [outcome, doc_id or "-", pipeline_version]
-    if outcome != "processed":
+    if outcome in ("failed", "duplicate"):
         parts.append(upload_ref)
     return str(uuid.uuid5(EVENT_NAMESPACE, "|".join(parts)))
 
@@ -54,6 +54,20 @@ def make_event(
         source=f"/docpipe/{bucket}",
         type=f"{EVENT_TYPE_PREFIX}{outcome}",
         subject=key,
+        time=now_iso(),
+        data=data,
+    )
+
+
+def make_archive_event(
+    outcome: ArchiveOutcome, *, doc_id: str, pipeline_version: str, subject: str, data: dict[str, Any]
+) -> CloudEvent:
+    """``document.archived`` / ``document.archive_failed`` for one document version (source: the archive bucket)."""
+    return CloudEvent(
+        id=event_id(outcome, doc_id, pipeline_version),
+        source="/docpipe/archive",
+        type=f"{EVENT_TYPE_PREFIX}{outcome}",
+        subject=subject,
         time=now_iso(),
         data=data,
     )

@@ -119,9 +119,8 @@ class IntakeService:
             from workers.web.app import create_web_app
             from workers.web.server import WebServer
 
-            self.web = WebServer(
-                self.settings, create_web_app(self.settings, enqueue=self.enqueue), port=self._web_port
-            )
+            app = create_web_app(self.settings, enqueue=self.enqueue, catalog=self.catalog, store=self.store)
+            self.web = WebServer(self.settings, app, port=self._web_port)
             self._threads.append(self.web.start())
         if self.enabled["filer"]:
             self.subscriber = self._make_subscriber()
@@ -180,6 +179,8 @@ class IntakeService:
         intake, lines = self.settings.intake, []
         if self.web is not None:
             lines.append(f"web           {self.web.url}/hooks/minio  {self.web.url}/hooks/seaweedfs  (bearer token)")
+            if self.settings.oai.enabled:
+                lines.append(f"oai-pmh       {self.web.url}/oai  (profile {self.web.url}/profiles/docpipe-bag-v1.json)")
         if self.enabled["filer"]:
             lines.append(f"intake filer  grpc://{intake.filer_grpc}  /buckets/{self.bucket}/  (SubscribeMetadata)")
         if self.reconciler is not None:
@@ -198,7 +199,19 @@ class IntakeService:
     def _sweeps(self) -> list[Callable[[], int]]:
         from workers.intake.sweeps import OutboxSweep
 
-        return [OutboxSweep(self.catalog, self.store, self.publisher).run]
+        sweeps = [OutboxSweep(self.catalog, self.store, self.publisher).run]
+        if self.settings.archive.enabled:
+            from workers.archive.request import archive_sender
+            from workers.archive.sweep import ArchiveSweep
+
+            app = getattr(self.enqueue, "app", None)
+            if app is None:
+                from workers.broker.app import create_app
+
+                app = create_app(self.settings, worker=False)
+            sweep = ArchiveSweep(self.catalog, archive_sender(app), sweep_after=self.settings.archive.sweep_after)
+            sweeps.append(sweep.run)
+        return sweeps
 
     def _handle_filer_event(self, event: ObjectEvent) -> None:
         if event.bucket == self.bucket and not is_ignored_key(event.key):

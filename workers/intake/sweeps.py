@@ -4,7 +4,10 @@
   happened) is in the catalog with ``record_written_at`` empty: written now.
 - An outcome event stored in the outbox but never published (its task gave up while the broker
   was down) is sent now, with its original id, once it is older than ``event_age`` seconds (longer
-  than a task's retries last, so a task still retrying is not raced).
+  than a task's retries last, so a task still retrying is not raced). Archive events have no
+  upload: they are only marked as sent.
+
+``ArchiveSweep`` (``workers.archive.sweep``) runs after these when archiving is enabled.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import structlog
 
 from schemas.events import CloudEvent
+from workers.catalog.archives import ArchiveCatalog
 from workers.catalog.catalog import Catalog
 from workers.errors import DocpipeError
 from workers.events.cloudevent import outcome_of
@@ -49,9 +53,11 @@ class OutboxSweep:
             done += 1
         for row in self.catalog.unpublished_events(self.event_age):
             event = CloudEvent.model_validate(row["body"])
-            outcome = outcome_of(event.type)
             self.publisher.publish(event, row["routing_key"])
-            self.catalog.event_sent(event.id, int(row["upload_id"]), outcome)
+            if row["upload_id"] is None:  # an archive event: about a document, no upload to finish
+                ArchiveCatalog(self.catalog).event_published(event.id)
+            else:
+                self.catalog.event_sent(event.id, int(row["upload_id"]), outcome_of(event.type))
             done += 1
         if done:
             log.info("sweep delivered", count=done)

@@ -24,6 +24,7 @@ from pipeline.run import process as core_process
 from pipeline.run import warm
 from schemas import ProcessedDocument
 from schemas.options import PipelineOptions
+from workers.archive.request import ArchiveSender, archive_sender
 from workers.catalog.catalog import Catalog, catalog_from_settings
 from workers.events.publisher import KombuPublisher, Publisher
 from workers.settings import Settings, get_settings
@@ -57,6 +58,8 @@ class Deps:
     catalog: Catalog
     publisher: Publisher
     process: Process = field(default=core_process)
+    #: Asks for a published document's archive (``docpipe.archive``); None: archiving is off.
+    archive: ArchiveSender | None = None
 
     _buckets_ready: bool = field(default=False, repr=False)
 
@@ -65,21 +68,24 @@ class Deps:
         return PipelineOptions(limits=self.settings.limits)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Deps:
-        """Real adapters for ``settings``; connections open lazily, on first use."""
+    def from_settings(cls, settings: Settings, app: Celery | None = None) -> Deps:
+        """Real adapters for ``settings``; connections open lazily, on first use. With ``app``,
+        published documents are sent to ``docpipe.archive`` through it (when archiving is on)."""
         return cls(
             settings=settings,
             store=S3ObjectStore.from_settings(settings.storage),
             catalog=catalog_from_settings(settings, worker=f"{socket.gethostname()}:{os.getpid()}", pool_size=1),
             publisher=KombuPublisher(settings.publish_url, settings.publish.exchange),
             process=_slowed(core_process, float(os.environ.get(SLOW_ENV) or 0)),
+            archive=archive_sender(app) if app is not None and settings.archive.enabled else None,
         )
 
     def ensure_buckets(self) -> None:
-        """Create the processed and failed buckets once per process (a StorageError is retried)."""
+        """Create the processed, failed and archive buckets once per process (a StorageError is retried)."""
         if not self._buckets_ready:
-            self.store.ensure_bucket(self.settings.storage.processed_bucket)
-            self.store.ensure_bucket(self.settings.storage.failed_bucket)
+            storage = self.settings.storage
+            for bucket in (storage.processed_bucket, storage.failed_bucket, storage.archive_bucket):
+                self.store.ensure_bucket(bucket)
             self._buckets_ready = True
 
     def close(self) -> None:
@@ -122,7 +128,9 @@ def get_deps(app: Celery | None = None) -> Deps:
     with _ProcessDeps.lock:
         if _ProcessDeps.deps is None:
             settings = getattr(app, "settings", None)
-            _ProcessDeps.deps = Deps.from_settings(settings if isinstance(settings, Settings) else get_settings())
+            _ProcessDeps.deps = Deps.from_settings(
+                settings if isinstance(settings, Settings) else get_settings(), app=app
+            )
         return _ProcessDeps.deps
 
 

@@ -192,7 +192,19 @@ class Job:
             event=event.model_dump(mode="json"),
             routing_key=routing_key("processed"),
         )
-        return self._publish(event, "published", started)
+        result = self._publish(event, "published", started)
+        self._request_archive()
+        return result
+
+    def _request_archive(self) -> None:
+        """Ask for the published document's archive; a broker that refuses now only delays it
+        (the reconciler's sweep sends it for every published document still without one)."""
+        if self.deps.archive is None or self.doc_id is None:
+            return
+        try:
+            self.deps.archive(self.doc_id, PIPELINE_VERSION)
+        except Exception as exc:
+            log.warning("archive request deferred to the sweep", error=repr(exc)[:300])
 
     def _output_stored(self) -> bool:
         """Whether this document's output of this pipeline version is already in the store."""

@@ -35,13 +35,13 @@ def retry_backoff(worker: WorkerSettings, *, redis: bool) -> Backoff:
     return Backoff(first=worker.retry_backoff_first, cap=cap)
 
 
-def _dead_letter(task: Any, reason: str, payload: Any) -> None:
+def refuse(task: Any, reason: str, payload: Any) -> None:
     """Refuse the message: RabbitMQ dead-letters the rejection; Redis gets a copy in ``docpipe.dead``."""
     log.warning("task refused", reason=reason)
     if not is_amqp(task.app.conf.broker_url or ""):
         with task.app.producer_or_acquire() as producer:
             producer.publish(
-                {"task": PROCESS_TASK, "id": task.request.id, "args": [payload], "reason": reason},
+                {"task": task.name, "id": task.request.id, "args": [payload], "reason": reason},
                 exchange=dead_letter_exchange(),
                 routing_key=DEAD_LETTER_QUEUE,
                 serializer="json",
@@ -63,11 +63,11 @@ def process_object(self: Any, payload: Any) -> str:
     try:
         return handle(deps, payload, task_id=self.request.id or "local", retries=self.request.retries)
     except DeadLetter as exc:
-        _dead_letter(self, exc.reason, payload)
-        raise  # not reached: _dead_letter raises Reject
+        refuse(self, exc.reason, payload)
+        raise  # not reached: refuse raises Reject
     except TransientError as exc:
         if self.request.retries >= worker.max_retries:
-            _dead_letter(self, f"gave up after {self.request.retries} retries: {exc.message}", payload)
+            refuse(self, f"gave up after {self.request.retries} retries: {exc.message}", payload)
         delay = retry_backoff(worker, redis=deps.settings.broker_is_redis).delay(self.request.retries)
         log.info("retrying", error=exc.message, code=exc.code, countdown=round(delay, 2))
         raise self.retry(exc=exc, countdown=delay) from exc
