@@ -18,8 +18,6 @@ from typing import Any
 from pipeline._text import last_char
 from pipeline.profile import Profile, Rule, first_match
 
-#: A line that cannot end there: it stops on a word that wants the next.
-_DANGLING = re.compile(r"\b(?:of|the|and|for|in|to|on|by|with|a|an|its|their|between|from)$")
 #: How a line of a wrapped list ends.
 _LIST_ENDS = ("、", "，", ",")
 #: Longest line that can be the rest of a wrapped title.
@@ -158,7 +156,7 @@ def _wrapped_title(previous: HeaderLine, text: str, profile: Profile, header: _M
     Nations*), or, for the title itself, any line that is no other fact and no paragraph."""
     if previous.role not in ("title", "agenda_title"):
         return False
-    if _DANGLING.search(previous.text):
+    if profile.dangling(previous.text):
         return True
     if previous.role == "agenda_title" or last_char(previous.text) in profile.terminal:
         return False

@@ -34,6 +34,7 @@ class _Para:
     __slots__ = (
         "annex",
         "bold",
+        "closing_line",
         "closing_whole",
         "foreign",
         "kind",
@@ -61,18 +62,21 @@ class _Para:
             self.kind = "footnote"
             self.num = line.num
             self.labelled = self.label_only = self.own = self.closing_whole = self.annex = self.foreign = False
+            self.closing_line = False
             return
         self.kind = "body"
         self.num = None
         self.labelled = gates.labels.match(text) is not None
         self.foreign = gates.profile.foreign(text)
         if not gates.shape.match(text):  # most lines: no joining rule is about them
-            self.label_only = self.own = self.closing_whole = self.annex = False
+            self.label_only = self.own = self.closing_whole = self.annex = self.closing_line = False
             return
         profile = gates.profile
         closing = first_match(profile.closing, text)
         self.label_only = _label_only(text, profile)
-        self.own = bool(closing or self.labelled or first_match(profile.formulas, text))
+        structural = self.labelled or first_match(profile.formulas, text) is not None
+        self.own = closing is not None or structural
+        self.closing_line = closing is not None and not structural
         self.closing_whole = closing is not None and closing[1].end() == len(text)
         self.annex = first_match(profile.annex, text) is not None
 
@@ -148,7 +152,9 @@ def _joins(previous: _Para, para: _Para, line: Line, *, broke: bool, full: int |
         # first line goes on that paragraph
         return previous.label_only or (not previous.labelled and last_char(before) not in profile.terminal)
     if para.own:
-        return False  # a numbered paragraph, a closing line or the formula
+        # a numbered paragraph, a closing line or the formula; but a line shaped as a closing date
+        # after a paragraph that stops on a word wanting the next is its rest ("… to" / "31 December 2011.")
+        return para.closing_line and profile.dangling(before)
     if previous.closing_whole:
         return after[:1].islower()  # an adoption line wrapped before its vote ("… meeting" / "by 9 votes")
     if previous.annex or para.annex or previous.foreign != para.foreign:

@@ -190,6 +190,8 @@ class Profile:
     a line continues the paragraph above: previous text, next line, a break between them, whether
     the paragraph above ends as a complete one of its kind does) and
     ``glue`` (how two pieces join), ``terminal`` (how a complete paragraph may end),
+    ``dangling`` (a text that stops on a word wanting the next: *…from 1 January 2007 to*, ``…至``;
+    the line after it goes on, even a line shaped as a closing date),
     ``split_run_on`` (where a paragraph run together with the next one is split) with
     ``split_run_on_hint``, a cheap pattern (one character class first) that matches wherever
     ``split_run_on`` does and is searched first: most documents have no run-on paragraph.
@@ -218,6 +220,7 @@ class Profile:
     continues: Callable[[str, str, bool, bool], bool]
     glue: Callable[[str, str], str]
     terminal: frozenset[str]
+    dangling: Callable[[str], bool]
     split_run_on: re.Pattern[str] | None
     split_run_on_hint: re.Pattern[str] | None
     # structure

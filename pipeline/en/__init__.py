@@ -115,6 +115,14 @@ def _french(text: str) -> bool:
     return french >= 3 and french > 1.5 * english
 
 
+#: A text stopping on a word that wants the next one.
+_DANGLING = re.compile(r"\b(?:of|the|and|for|in|to|on|by|with|a|an|its|their|between|from)$")
+
+
+def _dangling(text: str) -> bool:
+    return _DANGLING.search(text) is not None
+
+
 def _spacing(text: str) -> str:
     return text
 
@@ -128,6 +136,7 @@ PROFILE = Profile(
     continues=_continues,
     glue=_glue,
     terminal=lexicon.TERMINAL,
+    dangling=_dangling,
     split_run_on=layouts.SPLIT_RUN_ON,
     split_run_on_hint=layouts.SPLIT_RUN_ON_HINT,
     formulas=layouts.FORMULAS,

@@ -28,6 +28,10 @@ _DATE_RE = re.compile(_DATE)
 _ORD = ORDINAL.pattern
 
 
+#: What a meeting may be besides plenary: *at its 5547th (closed) meeting*.
+_MEETING_KIND = r"(?:\((?:closed|private|resumed)\)\s+)?"
+
+
 def _r(layout: str, pattern: str, role: str, sets: Any = nothing, flags: int = 0) -> Rule:
     return Rule(layout, re.compile(pattern, flags), role, sets)
 
@@ -172,7 +176,11 @@ HEADER: tuple[Rule, ...] = (
     _r("ga", r"^(?P<s>(?:ES-|S-)?\d+)/(?P<n>\d+)\s*\.(?:\s+(?P<title>.+))?$", "title", _number),
     _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\((?P<y>\d{4})\)$", "symbol", _sc_number),
     _r(
-        "sc", r"^Adopted\b.*?\bat its (?P<m>\d+)(?:st|nd|rd|th|d)\s+meeting\b(?P<rest>.*)$", "adoption", _sc_adopted, _I
+        "sc",
+        rf"^Adopted\b.*?\bat its (?P<m>\d+)(?:st|nd|rd|th|d)\s+{_MEETING_KIND}meeting\b(?P<rest>.*)$",
+        "adoption",
+        _sc_adopted,
+        _I,
     ),
     _r(
         "yearbook",
@@ -243,7 +251,7 @@ def _closing_vote(m: re.Match[str]) -> Mapping[str, Any]:
 CLOSING: tuple[Rule, ...] = (
     _r(
         "yearbook",
-        r"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$",
+        rf"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+{_MEETING_KIND}(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$",
         "adoption",
         _closing_adoption,
         _I,

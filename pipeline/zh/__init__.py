@@ -37,6 +37,14 @@ def _glue(before: str, after: str) -> str:
     return f"{before} {after}" if space else before + after
 
 
+#: Characters a Chinese text does not stop on: a range, a list or a phrase goes on (``…自2007年1月1日至``).
+_DANGLING_CHARS = frozenset("至自于和及与的对从在将以")
+
+
+def _dangling(text: str) -> bool:
+    return text[-1:] in _DANGLING_CHARS
+
+
 def _never(_text: str) -> bool:
     return False
 
@@ -50,6 +58,7 @@ PROFILE = Profile(
     continues=_continues,
     glue=_glue,
     terminal=lexicon.TERMINAL,
+    dangling=_dangling,
     split_run_on=layouts.SPLIT_RUN_ON,
     split_run_on_hint=layouts.SPLIT_RUN_ON_HINT,
     formulas=layouts.FORMULAS,

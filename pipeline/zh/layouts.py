@@ -29,6 +29,10 @@ _DATE = rf"(?:\d{{4}}|[{NUMERAL}]{{4}})年{_N}月{_N}日"
 _PUNCT = r"[,，.。;；]?"
 
 
+#: What a meeting may be besides plenary: ``第5547次(非公开)会议``.
+_MEETING_KIND = r"(?:[(（](?:非公开|闭门|不公开|续)[)）])?"
+
+
 def _organ(m: re.Match[str], group: str = "organ") -> dict[str, Any]:
     organ = m.groupdict().get(group)
     return {"body": ORGANS[organ]} if organ else {}
@@ -174,8 +178,8 @@ HEADER: tuple[Rule, ...] = (
     _r("ga", r"^\[未经发交(?:主要)?委员会而通过\s*(?:\((?P<symbols>.+)\))?\]$", "report_reference", _without_reference),
     _r("ga", r"^(?P<s>(?:E?S-)?\d+)/(?P<n>\d+)\s*[.．]\s*(?P<title>.+)$", "title", _number_title),
     _r("sc", r"^第\s*(?P<n>\d+)\s*\((?P<y>\d{4})\)\s*号决议$", "symbol", _sc_number),
-    _r("sc", rf"^(?P<date>{_DATE})安全理事会第(?P<m>{_N})次会议通过$", "adoption", _sc_adopted),
-    _r("sc", rf"^安全理事会(?P<date>{_DATE})第(?P<m>{_N})次会议通过$", "adoption", _sc_adopted),
+    _r("sc", rf"^(?P<date>{_DATE})安全理事会第(?P<m>{_N})次{_MEETING_KIND}会议通过$", "adoption", _sc_adopted),
+    _r("sc", rf"^安全理事会(?P<date>{_DATE})第(?P<m>{_N})次{_MEETING_KIND}会议通过$", "adoption", _sc_adopted),
     _r(
         "sc-yearbook",
         rf"^(?P<n>{_N})\((?P<y>[{NUMERAL}]{{4}}|\d{{4}})\)\s*[.．、]\s*(?P<date>{_DATE})决议案?$",
@@ -263,7 +267,7 @@ def _closing_vote(m: re.Match[str]) -> Mapping[str, Any]:
 
 
 CLOSING: tuple[Rule, ...] = (
-    _r("sc", rf"^第(?P<m>{_N})次(?:全体)?会议(?P<how>.*?通过.*)$", "adoption", _closing_adoption),
+    _r("sc", rf"^第(?P<m>{_N})次{_MEETING_KIND}(?:全体)?会议(?P<how>.*?通过.*)$", "adoption", _closing_adoption),
     _r("ga", rf"^第(?P<m>{_N})次(?:全体会议|全会|会议){_PUNCT}$", "meeting", _closing_meeting),
     _r(
         "ga-1946",

@@ -217,19 +217,19 @@ class TestArchived:
 
     def test_citations_point_at_the_cited_documents_iris(self, deps: Deps) -> None:
         """Every ref to a document the catalog has published carries that document's own Work IRI
-        (here not the one the citing text alone gives: S/RES/1715 (2006) is dated 2006-10-09 in
-        A/RES/61/3, its own AKN has another date)."""
-        cited = ProcessedDocument.model_validate(self._process(deps, CORPUS / "sres-1715-2006.en.txt"))
-        citing_data = unique(CORPUS / "ares-61-3.en.txt")
-        citing_id = publish(deps, citing_data, key="b/61-3.txt")
+        (here not the one the citing text alone gives: S/RES/2630 (2022) cites S/RES/1325 (2000)
+        without its date, its own AKN is dated 2000-10-31)."""
+        cited = ProcessedDocument.model_validate(self._process(deps, CORPUS / "sres-1325-2000.en.txt"))
+        citing_data = unique(CORPUS / "sres-2630-2022.en.txt")
+        citing_id = publish(deps, citing_data, key="b/2630.txt")
         assert handle_archive(deps, request(citing_id), task_id="a1") == "archived"
         bucket = deps.settings.storage.archive_bucket
         key = next(k for k in archive_objects(deps) if k.startswith("akn/") and citing_id[:8] in k)
-        slug = "/S-RES-1715_(2006)"
+        slug = "/S-RES-1325_(2000)"
         hrefs = [r.get("href") for r in etree.fromstring(deps.store.get_bytes(bucket, key)).iter(f"{{{AKN}}}ref")]
         linked = [h for h in hrefs if h and h.endswith(slug)]
         assert linked and set(linked) == {work_iri(cited)}
-        alone = etree.fromstring(to_bytes(process(citing_data, "61-3.txt")))
+        alone = etree.fromstring(to_bytes(process(citing_data, "2630.txt")))
         assert {r.get("href") for r in alone.iter(f"{{{AKN}}}ref") if r.get("href", "").endswith(slug)} != {
             work_iri(cited)
         }

@@ -182,6 +182,20 @@ class TestSecurityCouncil:
         assert [e.value for e in doc.entities if e.type == "resolution"] == ["S/RES/1269 (1999)", "S/RES/1368 (2001)"]
         assert "Charter of the United Nations" in {e.value for e in doc.entities if e.type == "instrument"}
 
+    def test_closed_meeting_and_a_date_wrapped_in_the_last_paragraph(self) -> None:
+        """*at its 5547th (closed) meeting, on* / the date; a paragraph wrapped before
+        ``31 December 2011.`` goes on (the line is shaped as a closing date, not one)."""
+        text = (
+            "S/RES/1715 (2006)\n\nResolution 1715 (2006)\n"
+            "Adopted by the Security Council at its 5547th (closed) meeting, on\n9 October 2006\n"
+            "The Security Council,\nRecommends to the General Assembly that Mr. Ban Ki-moon be appointed\n"
+            "Secretary-General for a term of office from 1 January 2007 to\n31 December 2011.\n"
+        )
+        doc = _doc(text)
+        assert (doc.meta.meeting, doc.meta.adopted_on) == (5547, "2006-10-09")
+        assert [s.kind for s in doc.segments if s.kind in ("operative", "closing")] == ["operative"]
+        assert doc.segments[-1].text.endswith("from 1 January 2007 to 31 December 2011.")
+
 
 class TestYearbook:
     PAGE = """Decision

@@ -283,3 +283,16 @@ class TestScript:
             seg = next(s for s in doc.segments if s.id == entity.segment)
             assert seg.text[entity.start : entity.end] == entity.text
         assert {e.value for e in doc.entities if e.type == "organization"} >= {"安全理事会"}
+
+
+class TestModernSecurityCouncil:
+    def test_closed_meeting_and_a_date_range_wrapped_after_its_zhi(self) -> None:
+        """``第5547次(非公开)会议``; a paragraph wrapped after ``至`` goes on to its date."""
+        doc = _doc(
+            "第1715(2006)号决议\n\n2006年10月9日安全理事会第5547次(非公开)会议通过\n\n安全理事会，\n\n"
+            "建议大会任命潘基文先生为秘书长，任期自2007年1月1日至\n2011年12月31日止。\n"
+        )
+        assert (doc.meta.symbol, doc.meta.meeting, doc.meta.adopted_on) == ("S/RES/1715 (2006)", 5547, "2006-10-09")
+        assert [s.text for s in doc.segments if s.kind == "operative"] == [
+            "建议大会任命潘基文先生为秘书长，任期自2007年1月1日至2011年12月31日止。"
+        ]
