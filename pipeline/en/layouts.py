@@ -251,7 +251,8 @@ def _closing_vote(m: re.Match[str]) -> Mapping[str, Any]:
 CLOSING: tuple[Rule, ...] = (
     _r(
         "yearbook",
-        rf"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+{_MEETING_KIND}(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$",
+        rf"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+{_MEETING_KIND}"
+        r"(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$",
         "adoption",
         _closing_adoption,
         _I,
