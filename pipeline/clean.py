@@ -24,6 +24,7 @@ from pipeline.inline import clean_lines, without_sentinels
 from pipeline.lines import Line, split_lines
 from pipeline.paragraphs import assemble
 from pipeline.profile import Profile, first_match
+from pipeline.scattered import regather
 from schemas import ProcessingWarning
 from schemas.stages import CleanDocument, Ref
 
@@ -32,6 +33,7 @@ def clean(text: str, profile: Profile) -> CleanDocument:
     """Clean decoded text into blocks; pure."""
     lines = split_lines(text, profile.furniture, profile.footnote_lines, profile.closing)
     _clean_text(lines, profile)
+    lines = regather(lines, profile.scattered_word)
     _plain_markers(lines, profile)
     formula = find_formula([line.text if line.kind == "body" else None for line in lines], profile)
     blocks, formula_at = assemble(lines, formula, profile)

@@ -87,11 +87,12 @@ class _State:
     after_break: int = 0  # lines left that may be a running head
     first_page: list[str] = field(default_factory=list)
     first_page_done: bool = False
+    head: str = ""  # the running title read so far after this page break
 
     def page_break(self, at: int) -> None:
         self.close_zone()
         self.lines.append(Line("furniture", "\f", at, at + 1))
-        self.after_break, self.first_page_done = _HEAD_LINES, True
+        self.after_break, self.first_page_done, self.head = _HEAD_LINES, True, ""
 
     def close_zone(self) -> None:
         if self.zone is not None:
@@ -103,8 +104,10 @@ class _State:
         raw = line.raw
         if first_match(furniture, raw) is not None:
             self._furniture(line, running_head=False)
-        elif self.after_break and _is_running_head(raw, self.first_page):
+        elif self.after_break and _is_running_head(raw, self.first_page, self.head):
             self._furniture(line, running_head=True)
+            if not SYMBOL.fullmatch(raw):  # a title's lines, to know the next one goes on with it
+                self.head = f"{self.head} {raw}" if self.head else raw
         elif _SEPARATOR.match(raw):
             self.close_zone()
             line.kind, self.zone = "separator", []
@@ -160,7 +163,7 @@ class _State:
             note = Line("note", m.group("text") or "", line.start, line.end)
             self.zone.append((superscript_to_digits(m.group("n")), note))
         else:
-            self.zone.append((None, Line("note", raw, line.start, line.end)))
+            self.zone.append((None, Line("note", raw, line.start, line.end, blank_before=line.blank_before)))
 
     def _classify(self, line: Line, notes: tuple[Rule, ...]) -> None:
         """A line outside the notes: a note, a page number, a closing line, body text."""
@@ -208,7 +211,11 @@ def _zone_notes(zone: list[tuple[str | None, Line]], furniture_at: int | None) -
         if len(units) == len(numbers):
             for unit, num in zip(units, sorted(numbers, key=_note_order), strict=True):
                 unit.num = num
-            rest = [Line("body", line.raw, line.start, line.end) for num, line in zone[len(items) :] if line.raw]
+            rest = [
+                Line("body", line.raw, line.start, line.end, blank_before=line.blank_before)
+                for num, line in zone[len(items) :]
+                if line.raw
+            ]
             return [*units, *rest]
     return _sequential(zone, furniture_at)
 
@@ -248,7 +255,7 @@ def _sequential(zone: list[tuple[str | None, Line]], furniture_at: int | None) -
         elif current is not None and (furniture_at is None or index < furniture_at or not _ends_sentence(current.raw)):
             _extend(current, line)
         else:
-            out.append(Line("body", line.raw, line.start, line.end))
+            out.append(Line("body", line.raw, line.start, line.end, blank_before=line.blank_before))
     return [line for line in out if line.raw]
 
 
@@ -266,11 +273,15 @@ def _note_order(num: str) -> tuple[int, int]:
     return (0, len(num)) if num.startswith("*") else (1, int(num) if num.isdigit() else 0)
 
 
-def _is_running_head(raw: str, first_page: list[str]) -> bool:
-    """A line repeating the document's symbol, or a title printed on the first page."""
+def _is_running_head(raw: str, first_page: list[str], head: str = "") -> bool:
+    """A line repeating the document's symbol, or a title printed on the first page; after the
+    title's first lines (``head``), any line that goes on with it as the first page prints it."""
     if SYMBOL.fullmatch(raw):
         own = normalize_symbol(raw)
         return any(SYMBOL.fullmatch(line) and normalize_symbol(line) == own for line in first_page)
+    region = squash(" ".join(first_page[:_HEAD_REGION]))
+    if head and len(raw) <= _HEAD_MAX and squash(f"{head} {raw}") in region:
+        return True
     if not (_HEAD_MIN <= len(raw) <= _HEAD_MAX) or raw[-1:] in ",;:，；：":
         return False
-    return squash(raw) in squash(" ".join(first_page[:_HEAD_REGION]))
+    return squash(raw) in region

@@ -191,7 +191,8 @@ class Profile:
     the paragraph above ends as a complete one of its kind does) and
     ``glue`` (how two pieces join), ``terminal`` (how a complete paragraph may end),
     ``dangling`` (a text that stops on a word wanting the next: *…from 1 January 2007 to*, ``…至``;
-    the line after it goes on, even a line shaped as a closing date),
+    the line after it goes on, even a line shaped as a closing date), ``scattered_word`` (a word a
+    text layer set alone on its line, away from its line: ``pipeline.scattered``; None where none are),
     ``split_run_on`` (where a paragraph run together with the next one is split) with
     ``split_run_on_hint``, a cheap pattern (one character class first) that matches wherever
     ``split_run_on`` does and is searched first: most documents have no run-on paragraph.
@@ -221,6 +222,7 @@ class Profile:
     glue: Callable[[str, str], str]
     terminal: frozenset[str]
     dangling: Callable[[str], bool]
+    scattered_word: re.Pattern[str] | None
     split_run_on: re.Pattern[str] | None
     split_run_on_hint: re.Pattern[str] | None
     # structure

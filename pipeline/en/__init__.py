@@ -137,6 +137,7 @@ PROFILE = Profile(
     glue=_glue,
     terminal=lexicon.TERMINAL,
     dangling=_dangling,
+    scattered_word=re.compile(r"^[A-Za-z][A-Za-z'’-]*[,;:]?$"),
     split_run_on=layouts.SPLIT_RUN_ON,
     split_run_on_hint=layouts.SPLIT_RUN_ON_HINT,
     formulas=layouts.FORMULAS,

@@ -280,6 +280,7 @@ FURNITURE: tuple[Rule, ...] = (
     _r("pdf", r"^[♲♻]$", "furniture"),
     _r("ocr", r"^[Il]\s*[•·][•·.\s]*$", "furniture"),  # continuation marks as OCR reads them
     _r("ocr", r"^[`'´]+\S{0,3}$", "furniture"),
+    _r("ocr", r"^[*•·,.;:~^_|]{1,3}$", "furniture"),  # a speck or a star alone on its line
 )
 
 FOOTNOTES: tuple[Rule, ...] = (

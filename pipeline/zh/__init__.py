@@ -59,6 +59,7 @@ PROFILE = Profile(
     glue=_glue,
     terminal=lexicon.TERMINAL,
     dangling=_dangling,
+    scattered_word=None,
     split_run_on=layouts.SPLIT_RUN_ON,
     split_run_on_hint=layouts.SPLIT_RUN_ON_HINT,
     formulas=layouts.FORMULAS,

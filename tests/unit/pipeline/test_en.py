@@ -308,3 +308,63 @@ def test_french_column_is_set_aside() -> None:
     )
     assert len([s for s in doc.segments if s.kind == "preamble"]) == 1
     assert any(s.kind == "context" and s.text.startswith("Prenant") for s in doc.segments)
+
+
+class TestTextLayerArtefacts:
+    def test_words_scattered_from_a_justified_line_go_back(self) -> None:
+        """pdftotext sets the words of a line one per paragraph after the next line: they go back."""
+        doc = _doc(
+            "The General Assembly,\nHaving received the recommendation of the Security Council,\n"
+            "Having considered\nConfederation,\n\nthe\n\napplication\n\nfor\n\nmembership\n\nof\n\nthe\n\nSwiss\n\n"
+            "Decides to admit the Swiss Confederation to membership in the United\nNations.\n"
+        )
+        preamble = [s.text for s in doc.segments if s.kind == "preamble"]
+        assert preamble[-1] == "Having considered the application for membership of the Swiss Confederation,"
+
+    def test_words_scattered_below_the_page_foot_go_back(self) -> None:
+        """The same after the notes and the job number of the page."""
+        doc = _doc(
+            "The General Assembly,\nRecalling the 2030 Agenda for Sustainable Development, 1 and the Paris\n"
+            "Agreement, 2\nReaffirming the principles of humanity, neutrality,\n"
+            "independence for the provision of humanitarian assistance,\n\n__________________\n\n"
+            "Resolution 70/1.\nSee FCCC/CP/2015/10/Add.1, decision 1/CP.21, annex.\n1\n2\n\n22-23391 (E)\n\n"
+            "*2223391*\n\nimpartiality\n\nand\n\f\n1. Decides to remain seized of the matter.\n"
+        )
+        assert (
+            "Reaffirming the principles of humanity, neutrality, impartiality and independence for the "
+            "provision of humanitarian assistance,"
+        ) in [s.text for s in doc.segments]
+
+    def test_a_running_title_over_several_lines_is_furniture(self) -> None:
+        """After a page break the title comes again, wrapped elsewhere; its lines ending in a comma too."""
+        title = (
+            "Solidarity with and support for the Government and people of\nPakistan and strengthening of "
+            "emergency relief, rehabilitation,\nreconstruction and prevention in the wake of the recent\n"
+            "devastating floods\n"
+        )
+        again = (
+            "A/RES/77/1\n\nSolidarity with and support for the Government and people of\nPakistan and "
+            "strengthening of emergency relief, rehabilitation,\nreconstruction and prevention in the wake of "
+            "the recent devastating\nfloods\n\n"
+        )
+        doc = _doc(
+            "A/RES/77/1\n\n77/1.\n\n"
+            + title
+            + "The General Assembly,\nNoting the destruction,\n\f"
+            + again
+            + "Underlining the need to address the impacts,\n1. Decides to remain seized of the matter.\n"
+        )
+        assert [s.text for s in doc.segments if s.kind == "preamble"] == [
+            "Noting the destruction,",
+            "Underlining the need to address the impacts,",
+        ]
+
+    def test_a_speck_alone_on_its_line_does_not_cut_a_paragraph(self) -> None:
+        doc = _doc("The General Assembly,\n1. Decides that steps shall be taken, without\n\n*\n\nany distinction.\n")
+        assert [s.text for s in doc.segments if s.kind == "operative"] == [
+            "Decides that steps shall be taken, without any distinction."
+        ]
+
+    def test_a_space_before_a_slash_inside_a_symbol(self) -> None:
+        doc = _doc("The General Assembly,\n1. Takes note of document A/77/277-S/2022 /606.\n")
+        assert "A/77/277-S/2022/606" in {e.value for e in doc.entities if e.type == "document_symbol"}
