@@ -18,6 +18,8 @@ from pipeline.symbols import SYMBOL, normalize_symbol
 
 _SEPARATOR = re.compile(r"^[_\-‐–—=─━]{5,}$")
 _NUMBER_ALONE = re.compile(r"^\d{1,3}$")
+#: In a footnote zone, a note's number alone on its line, also as the UN printed it in the 1990s (``1/``).
+_NOTE_NUMBER_ALONE = re.compile(r"^(\d{1,3})/?$")
 #: After a page break, how many lines may be a running head.
 _HEAD_LINES = 5
 _HEAD_MIN, _HEAD_MAX = 8, 160
@@ -156,8 +158,8 @@ class _State:
         assert self.zone is not None
         raw = line.raw
         found = first_match(notes, raw)
-        if _NUMBER_ALONE.match(raw):
-            self.zone.append((raw, Line("note", "", line.start, line.end)))
+        if alone := _NOTE_NUMBER_ALONE.match(raw):
+            self.zone.append((alone.group(1), Line("note", "", line.start, line.end)))
         elif found is not None:
             m = found[1]
             note = Line("note", m.group("text") or "", line.start, line.end)
@@ -185,7 +187,7 @@ def _special(furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> re.Pattern
     key = (id(furniture), id(notes))
     found = _SPECIAL.get(key)
     if found is None:
-        parts = [_SEPARATOR.pattern, _NUMBER_ALONE.pattern]
+        parts = [_SEPARATOR.pattern, _NOTE_NUMBER_ALONE.pattern]
         for rule in (*furniture, *notes):
             flags = "i" if rule.pattern.flags & re.IGNORECASE else ""
             pattern = re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern)

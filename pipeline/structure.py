@@ -121,7 +121,12 @@ def place(body: Body, block: Any, label: Label | None, make: Any) -> None:
         _unlabelled(body, block, make)
 
 
+#: What OCR reads for the digit 1 opening a paragraph (``I. Expresses its solidarity…``).
+_OCR_ONES = frozenset({"I", "l"})
+
+
 def _labelled(body: Body, block: Any, label: Label, make: Any) -> None:
+    label = _ocr_first_paragraph(body, label)
     style = label.style
     if style.section:
         body.segments.append(
@@ -155,6 +160,18 @@ def _labelled(body: Body, block: Any, label: Label, make: Any) -> None:
     body.stack.append((name, seg))
     if body.state == "preamble" and body.op is None and parent is None:
         body.state = "operative"
+
+
+def _ocr_first_paragraph(body: Body, label: Label) -> Label:
+    """``I.`` (or ``l.``) before any operative paragraph, opening with an operative verb, where
+    ``1.`` numbers the operative paragraphs: the first of them, as OCR misread its number."""
+    if not label.style.section or label.num not in _OCR_ONES or body.op is not None:
+        return label
+    profile = body.profile
+    style = next((s for s in profile.labels if s.name == body.operative_style), None)
+    if style is None or style.ordinal("1") != 1 or not profile.operative_openers.match(label.rest):
+        return label
+    return Label(style, "1", label.rest)
 
 
 def _style_at(body: Body, label: Label) -> str:

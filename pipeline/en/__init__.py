@@ -16,7 +16,8 @@ _MARKERS = MarkerGrammar(
     glued=re.compile(
         r"(?P<n>\d(?:(?<=[a-z)\]”\"’]\d)|(?<=[a-z0-9)\]”\"’][.,;:]\d)|(?<=\s[,;:]\d))\d{0,2})(?=$|[\s,.;:)])"
     ),
-    spaced=re.compile(r"(?P<n>\d(?<=[A-Za-z)\]”\"’.,;:] \d)\d{0,2})(?=$|[,.;:)]|\s+[a-z])"),
+    # ``1/``: how the UN printed markers in the 1990s
+    spaced=re.compile(r"(?P<n>\d(?<=[A-Za-z)\]”\"’.,;:] \d)\d{0,2})/?(?=$|[,.;:)]|\s+[a-z])"),
     not_after=lexicon.COUNT_NOUNS,
 )
 _PARAGRAPH_OPENERS = re.compile(lexicon.PREAMBLE_OPENERS.pattern + "|" + lexicon.OPERATIVE_OPENERS.pattern)

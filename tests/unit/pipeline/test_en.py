@@ -368,3 +368,32 @@ class TestTextLayerArtefacts:
     def test_a_space_before_a_slash_inside_a_symbol(self) -> None:
         doc = _doc("The General Assembly,\n1. Takes note of document A/77/277-S/2022 /606.\n")
         assert "A/77/277-S/2022/606" in {e.value for e in doc.entities if e.type == "document_symbol"}
+
+    def test_markers_and_note_numbers_printed_with_a_slash(self) -> None:
+        """The 1990s style: ``Rights 1/ and``, ``Development, 2/``; notes ``1/`` alone on a line."""
+        doc = _doc(
+            "The General Assembly,\nEmphasizing the need to observe the Universal Declaration of Human\n"
+            "Rights 1/ and the Declaration on the Right to Development, 2/\n"
+            "Reaffirming that the right to development is a universal and inalienable right,\n\n"
+            "______________\n1/\n\nResolution 217 A (III).\n\n2/\n\nResolution 41/128, annex.\n\n/...\n\f"
+            "1. Decides to remain seized of the matter.\n"
+        )
+        preamble = [s for s in doc.segments if s.kind == "preamble"]
+        assert [s.text[:20] for s in preamble] == ["Emphasizing the need", "Reaffirming that the"]
+        assert [r.num for r in preamble[0].footnote_refs] == ["1", "2"]
+        assert preamble[0].text.endswith("the Right to Development,")
+        assert [(s.num, s.text) for s in doc.segments if s.kind == "footnote"] == [
+            ("1", "Resolution 217 A (III)."),
+            ("2", "Resolution 41/128, annex."),
+        ]
+
+    def test_ocr_reads_the_first_paragraph_number_as_a_roman_one(self) -> None:
+        """``I. Expresses …`` before ``2.``: the first operative paragraph, not a section."""
+        doc = _doc(
+            "The General Assembly,\nDeeply distressed by the loss of lives,\nI. Expresses its solidarity;\n"
+            "2. Requests the Secretary-General to report.\n"
+        )
+        assert [(s.kind, s.num) for s in doc.segments if s.kind in ("operative", "heading")] == [
+            ("operative", "1"),
+            ("operative", "2"),
+        ]
