@@ -74,7 +74,11 @@ class _Para:
         profile = gates.profile
         closing = first_match(profile.closing, text)
         self.label_only = _label_only(text, profile)
-        structural = self.labelled or first_match(profile.formulas, text) is not None
+        structural = (
+            self.labelled
+            or first_match(profile.formulas, text) is not None
+            or first_match(profile.item_headings, text) is not None  # the next item of a compilation page
+        )
         self.own = closing is not None or structural
         self.closing_line = closing is not None and not structural
         self.closing_whole = closing is not None and closing[1].end() == len(text)
@@ -156,7 +160,8 @@ def _joins(previous: _Para, para: _Para, line: Line, *, broke: bool, full: int |
         # after a paragraph that stops on a word wanting the next is its rest ("… to" / "31 December 2011.")
         return para.closing_line and profile.dangling(before)
     if previous.closing_whole:
-        return after[:1].islower()  # an adoption line wrapped before its vote ("… meeting" / "by 9 votes")
+        # an adoption line wrapped before its vote ("… meeting" / "by 9 votes", "One member" / "(Yemen) did not…")
+        return after[:1].islower() or after[:1] in "(（"
     if previous.annex or para.annex or previous.foreign != para.foreign:
         return False  # an annex heading; the other language's column of a bilingual volume
     complete = last_char(before) in (profile.operative_end if previous.labelled else profile.terminal)
@@ -282,11 +287,11 @@ _SHAPE_GATES: dict[int, tuple[Profile, re.Pattern[str]]] = {}
 
 def _shape_gate(profile: Profile) -> re.Pattern[str]:
     """One pattern for the lines some joining rule is about: a label, a closing line, the formula,
-    an annex heading."""
+    an annex heading, an item heading."""
     found = _SHAPE_GATES.get(id(profile))
     if found is None:
         parts = [label_gate(profile.labels).pattern]
-        for rule in (*profile.closing, *profile.formulas, *profile.annex):
+        for rule in (*profile.closing, *profile.formulas, *profile.annex, *profile.item_headings):
             flags = "i" if rule.pattern.flags & re.IGNORECASE else ""
             pattern = _NAMED.sub("(?:", rule.pattern.pattern)
             parts.append(f"(?{flags}:{pattern})" if flags else f"(?:{pattern})")

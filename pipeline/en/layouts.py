@@ -174,7 +174,14 @@ HEADER: tuple[Rule, ...] = (
     ),
     _r("yearbook", r"^Resolutions? adopted (?:on the reports? of|without reference to)\b.*$", "section", nothing, _I),
     _r("ga", r"^(?P<s>(?:ES-|S-)?\d+)/(?P<n>\d+)\s*\.(?:\s+(?P<title>.+))?$", "title", _number),
-    _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\((?P<y>\d{4})\)$", "symbol", _sc_number),
+    _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>\d{4})\s?\)$", "symbol", _sc_number),
+    # the heading and its date joined (a compilation page's later item, assembled as a paragraph)
+    _r(
+        "yearbook",
+        rf"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>\d{{4}})\s?\)\s+of\s+(?P<date>{_DATE})\.?$",
+        "symbol",
+        _sc_yearbook,
+    ),
     _r(
         "sc",
         rf"^Adopted\b.*?\bat its (?P<m>\d+)(?:st|nd|rd|th|d)\s+{_MEETING_KIND}meeting\b(?P<rest>.*)$",

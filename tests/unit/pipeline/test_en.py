@@ -397,3 +397,20 @@ class TestTextLayerArtefacts:
             ("operative", "1"),
             ("operative", "2"),
         ]
+
+    def test_the_named_item_after_a_paragraph_left_open(self) -> None:
+        """On a compilation page the item the file is named after starts after a paragraph the
+        page break left open: its heading is not swallowed, and heading and date set the meta."""
+        page = (
+            "Resolution 661 (1990)\n\nof 6 August 1990\n\nThe Security Council,\nReaffirming its resolution 660 "
+            "(1990),\n1. Determines that Iraq has failed to comply;\n2. Decides that all States shall prevent:\n"
+            "(a) The sale of any commodities to any person in Iraq, and any activities by their\n\n"
+            "Resolution 660 (1990)\nof 2 August 1990\n\nThe Security Council,\nAlarmed by the invasion of Kuwait,\n"
+            "1. Condemns the Iraqi invasion of Kuwait;\n2. Decides to meet again as necessary.\n"
+            "Adopted at the 2932nd meeting\nby 14 votes to none. One member\n(Yemen) did not participate in the\n"
+            "vote.\n"
+        )
+        doc = process(page.encode(), "sres-660-1990.en.txt")
+        assert (doc.meta.symbol, doc.meta.adopted_on, doc.meta.meeting) == ("S/RES/660 (1990)", "1990-08-02", 2932)
+        assert [s.text for s in doc.segments if s.kind == "preamble"] == ["Alarmed by the invasion of Kuwait,"]
+        assert "Yemen" in {e.value for e in doc.entities if e.type == "member_state"}
