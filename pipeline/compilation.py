@@ -4,7 +4,8 @@ The annual volumes (and OCR of their pages) print a resolution between its neigh
 opens with a heading row of the profile's ``item_headings`` (``3 (1946). Resolution of 4 April
 1946``, ``Decision``, ``四十四(一九四八).一九四八年四月一日決議案``, ``決定``). When a page holds two
 items or more, the document is the resolution whose number the source's name carries (a file
-named ``sres-3-1946`` or ``S_RES_3_(1946)``), else the first resolution with an enacting formula;
+named ``sres-3-1946`` or ``S_RES_3_(1946)``; of two so named, the one with an enacting formula: the
+other is a row of the page's contents), else the first resolution with an enacting formula;
 the other items, and the text before the first heading (the end of an item begun on the page
 before), are context.
 """
@@ -35,15 +36,17 @@ def pick_item(blocks: list[Block], profile: Profile, name: str) -> tuple[list[Bl
     bounds = [h[0] for h in heads] + [len(blocks)]
     items = [(head, blocks[start:end]) for head, start, end in zip(heads, bounds, bounds[1:], strict=False)]
     wanted = {int(n) for n in _NUMBERS.findall(name)}
-    target = next((item for head, item in items if head[1] == "resolution" and head[2] in wanted), None)
+    named = [item for head, item in items if head[1] == "resolution" and head[2] in wanted]
+    # the named item that has an enacting formula (a contents row names it too, and has none)
+    target = next((item for item in named if _has_formula(item, profile)), named[0] if named else None)
     if target is None:
         target = next(
-            (
-                item
-                for head, item in items
-                if head[1] == "resolution" and any(first_match(profile.formulas, b.text) for b in item)
-            ),
+            (item for head, item in items if head[1] == "resolution" and _has_formula(item, profile)),
             items[0][1],
         )
     kept = {id(b) for b in target}
     return target, [b for b in blocks if id(b) not in kept]
+
+
+def _has_formula(item: list[Block], profile: Profile) -> bool:
+    return any(first_match(profile.formulas, block.text) for block in item)

@@ -57,6 +57,23 @@ def _masthead_date(m: re.Match[str]) -> Mapping[str, Any]:
     return {"masthead_date": _date(m.group())}
 
 
+#: A resolution number as OCR gives it in a heading: ``3379``, ``33 79`` (a space inside), ``Z7`` (Z for 2).
+_NUM = r"(?:\d|Z(?=\d))(?: ?\d){0,3}"
+#: A session in brackets: ``(XV)``, ``(ES-I)``, OCR's ``(1)`` for ``(I)``.
+_SESS = r"(?:E?S-)?[IVXLC1l]+"
+_OCR_DIGITS = str.maketrans({"Z": "2", " ": None})
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def _ocr_number(raw: str) -> str:
+    """A heading's resolution number with OCR's letters for digits and stray spaces undone."""
+    return _ANY_SPACE.sub("", raw).translate(_OCR_DIGITS)
+
+
+def _ocr_session(raw: str) -> str:
+    return raw.replace("1", "I").replace("l", "I")
+
+
 def _session(m: re.Match[str]) -> Mapping[str, Any]:
     return {"session": ordinal_to_int(m.group("ord"))}
 
@@ -91,22 +108,25 @@ def _number(m: re.Match[str]) -> Mapping[str, Any]:
 
 def _old_number(m: re.Match[str]) -> Mapping[str, Any]:
     """``1514 (XV). Declaration on …``; OCR gives ``12 (1).`` for ``12 (I).``"""
-    session = m.group("sess").replace("1", "I").replace("l", "I")
-    part = f" {m.group('part').strip()}" if m.group("part") else ""
+    part = (m.groupdict().get("part") or "").strip()
+    part = f" {part}" if part else ""
+    title = (m.groupdict().get("title") or "").strip()
     return {
-        "number": f"{m.group('n')}{part} ({session})",
-        "title": m.group("title").strip(),
+        "number": f"{_ocr_number(m.group('n'))}{part} ({_ocr_session(m.group('sess'))})",
+        "title": title or None,
         "doc_type": "resolution",
         "body": GA,
     }
 
 
 def _sc_number(m: re.Match[str]) -> Mapping[str, Any]:
-    return {"symbol": f"S/RES/{m.group('n')} ({m.group('y')})", "body": SC, "doc_type": "resolution"}
+    return {"symbol": f"S/RES/{_ocr_number(m.group('n'))} ({m.group('y')})", "body": SC, "doc_type": "resolution"}
 
 
 def _sc_yearbook(m: re.Match[str]) -> Mapping[str, Any]:
-    return {**_sc_number(m), "adopted_on": _date(m.group("date"))}
+    """The number and the date read apart: an OCR'd month loses the date, never the symbol."""
+    date = _date(m.group("date"))
+    return {**_sc_number(m), "adopted_on": date} if date else _sc_number(m)
 
 
 def _sc_adopted(m: re.Match[str]) -> Mapping[str, Any]:
@@ -191,7 +211,7 @@ HEADER: tuple[Rule, ...] = (
     ),
     _r(
         "yearbook",
-        rf"^(?P<n>\d+)\s*\(\s?(?P<y>\d{{4}})\s?\)\s*\.\s*Resolution of (?P<date>{_DATE})\.?$",
+        rf"^(?P<n>{_NUM})\s*\(\s?(?P<y>\d{{4}})\s?\)\s*\.\s*R\S{{0,3}}olution of (?P<date>.+?)\.?$",
         "symbol",
         _sc_yearbook,
         _I,
@@ -199,10 +219,12 @@ HEADER: tuple[Rule, ...] = (
     _r("yearbook", rf"^of (?P<date>{_DATE})$", "adoption_date", _adoption_date),
     _r(
         "yearbook",
-        r"^(?P<n>\d+)\s*(?P<part>[A-Z]\s)?\((?P<sess>[IVXLC1l]+)\)\s*\.\s*(?P<title>\S.*)$",
+        rf"^(?P<n>{_NUM})\s*(?P<part>[A-Z]\s)?\((?P<sess>{_SESS})\)\s*\.\s*(?P<title>\S.*)$",
         "title",
         _old_number,
     ),
+    # an emergency special session's heading: ``Resolution 997 (ES-I)``
+    _r("yearbook", rf"^(?:RESOLUTION|Resolution)\s+(?P<n>{_NUM})\s*\((?P<sess>{_SESS})\)$", "symbol", _old_number),
     _r("yearbook", r"^\[(?P<s>[A-Z]{1,6}/\d+)[^\]]*\]$", "draft_symbol", _draft_symbol),
     _r("draft", r"^(?P<names>.+?):\**\s*(?:revised\s+)?draft resolution\**$", "sponsors", _sponsors, _I),
     _r("draft", r"^(?:revised\s+)?draft resolution\**$", "document_kind", _draft, _I),
@@ -211,16 +233,22 @@ HEADER: tuple[Rule, ...] = (
 
 def _formula(m: re.Match[str]) -> Mapping[str, Any]:
     organ = re.sub(r"\s+", " ", m.group("organ")).lower()
-    if organ.startswith("gen"):
+    if organ.startswith("g"):  # the General Assembly, however OCR read its second word
         return {"body": GA}
-    if organ.startswith("sec") or organ.startswith("sem"):
+    if "ecur" in organ or organ.startswith("sem"):
         return {"body": SC}
     return _organ(m)
 
 
 FORMULAS: tuple[Rule, ...] = (
     _r("ga", rf"^The\s+(?P<organ>(?i:{ORGAN_ALTERNATION}))\s*[,.;:]?$", "formula", _formula),
-    _r("ocr", r"^(?:T\S{1,3}|17,e)\s+(?P<organ>Gen\S*,?\s+Ass\S*|Se\S*\s+Co\S*)\s*[,.;:]?$", "formula", _formula),
+    # as OCR reads it: ``The General .·1ssem/lly,``, ``The .')ecurity Council,``, ``17,e Security Council,``
+    _r(
+        "ocr",
+        r"^(?:T\S{1,3}|17,e)\s+(?P<organ>G\S{2,6}\s*,?\s*\S{0,3}s\S{0,2}m\S*|\S{0,3}ec\S{0,3}r\S*\s+C\S{3,7})\s*[,.;:]?$",
+        "formula",
+        _formula,
+    ),
     _r(
         "yearbook",
         rf"^[Tt]he\s+(?P<organ>{ORGAN_ALTERNATION}),?\s+(?P<rest>(?:hereby\s+)?(?:resolves|decides|authorizes|recommends|requests|adopts|approves|declares|appoints|invites|calls)\b.*)$",
@@ -317,17 +345,24 @@ SPLIT_RUN_ON_HINT = re.compile(r"[;:.]\s+[\d(]")
 
 
 def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
-    return {"number": int(m.group("n"))}
+    return {"number": int(_ocr_number(m.group("n")))}
 
 
-#: What opens an item of a compilation page: a resolution's heading, or a decision.
+#: What opens an item of a compilation page: a resolution's heading (``3 (1946).``, ``1514 (XV).``,
+#: ``Resolution 660 (1990)``, ``Resolution 997 (ES-I)``, from 1976 ``36/140. Title``), or a decision.
 ITEM_HEADINGS: tuple[Rule, ...] = (
     _r(
         "yearbook",
-        r"^(?P<n>\d+)\s*(?:[A-Z]\s)?\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.\s+\S",
+        rf"^(?P<n>{_NUM})\s*(?:[A-Z]\s)?\(\s?(?:\d\s?\d{{3}}|{_SESS})\s?\)\s*\.\s+\S",
         "resolution",
         _item_number,
     ),
-    _r("yearbook", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?\d{4}\s?\)", "resolution", _item_number),
+    _r(
+        "yearbook",
+        rf"^(?:RESOLUTION|Resolution)\s+(?P<n>{_NUM})\s*\(\s?(?:\d{{4}}|{_SESS})\s?\)",
+        "resolution",
+        _item_number,
+    ),
+    _r("yearbook", r"^\d{1,2}/(?P<n>\d{1,3})\.\s+[A-Z]", "resolution", _item_number),
     _r("yearbook", r"^(?:Decisions?|DECISIONS?)$", "decision"),
 )
