@@ -104,7 +104,9 @@ class _State:
     def add(self, line: Line, furniture: tuple[Rule, ...], notes: tuple[Rule, ...]) -> None:
         """A line that may not be plain body text (``split_lines`` told the others)."""
         raw = line.raw
-        if first_match(furniture, raw) is not None:
+        if (found := first_match(furniture, raw)) is not None:
+            if found[0].role == "page_foot" and self._zone_complete():
+                self.close_zone()  # the notes end at the page's foot, a form feed after it or not
             self._furniture(line, running_head=False)
         elif self.after_break and _is_running_head(raw, self.first_page, self.head):
             self._furniture(line, running_head=True)
@@ -123,6 +125,14 @@ class _State:
         if not self.first_page_done and line.kind == "body":
             self.first_page.append(raw)
         self.lines.append(line)
+
+    def _zone_complete(self) -> bool:
+        """Whether the open footnote zone has a text for each of its numbers (a page whose
+        numbers come before the job number and their texts after it is not complete there)."""
+        if self.zone is None:
+            return False
+        numbers = sum(1 for num, _ in self.zone if num is not None)
+        return numbers > 0 and len(_units(self.zone)) >= numbers
 
     def _furniture(self, line: Line, *, running_head: bool) -> None:
         """Page furniture; a page number or job number inside the notes does not end them."""

@@ -182,7 +182,9 @@ class TagContext:
 class Profile:
     """Everything the stages need to know about one language.
 
-    Cleaning: ``furniture`` (whole lines that are page furniture), ``footnote_lines`` (footnote
+    Cleaning: ``furniture`` (whole lines that are page furniture; role ``page_foot`` for what only
+    stands at a page's foot, the job number and the bar code: the notes above it end there, form
+    feed or not), ``footnote_lines`` (footnote
     definitions: group ``n`` the number, group ``text``; role ``note`` when the shape is certain,
     ``note+`` when the note also opens the notes at the page's foot, ``note?`` when only a marker in
     the text can confirm it), ``spacing`` (where spaces go, over

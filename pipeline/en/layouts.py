@@ -304,14 +304,14 @@ CLOSING: tuple[Rule, ...] = (
 )
 
 FURNITURE: tuple[Rule, ...] = (
-    _r("pdf", r"^\d{2}[- ]\d{5}\*?\s*(?:\([A-Z]\))?(?:\s+\S+)*$", "furniture"),  # job number "14-57589 (E)"
-    _r("pdf", r"^\*\d{6,}\*$", "furniture"),  # bar code
+    _r("pdf", r"^\d{2}[- ]\d{5}\*?\s*(?:\([A-Z]\))?(?:\s+\S+)*$", "page_foot"),  # job number "14-57589 (E)"
+    _r("pdf", r"^\*\d{6,}\*$", "page_foot"),  # bar code
     _r("pdf", r"^\d{6}$", "furniture"),  # print date "081222"
     _r("pdf", r"^\d{1,3}\s?/\s?\d{1,3}$", "furniture"),  # page "2/2"
     _r("pdf", r"^Page\s+\d{1,3}$", "furniture"),
     _r("pdf", r"^/\s?\.\.\.$", "furniture"),  # continuation mark
     _r("pdf", r"^-\s?\d{1,3}\s?-$", "furniture"),
-    _r("pdf", r"^Please\s*rec\s*y?\s*cle\W*$", "furniture"),
+    _r("pdf", r"^Please\s*rec\s*y?\s*cle\W*$", "page_foot"),
     _r("pdf", r"^[♲♻]$", "furniture"),
     _r("ocr", r"^[Il]\s*[•·][•·.\s]*$", "furniture"),  # continuation marks as OCR reads them
     _r("ocr", r"^[`'´]+\S{0,3}$", "furniture"),

@@ -280,10 +280,10 @@ CLOSING: tuple[Rule, ...] = (
 )
 
 FURNITURE: tuple[Rule, ...] = (
-    _r("pdf", r"^\d{2}-\d{5}\s*(?:\(C\)|（C）)?(?:\s+\S+)*$", "furniture"),  # job number "14-67937 (C)" (+ barcode)
-    _r("pdf", r"^\*\d{6,}\*$", "furniture"),  # bar code
+    _r("pdf", r"^\d{2}-\d{5}\s*(?:\(C\)|（C）)?(?:\s+\S+)*$", "page_foot"),  # job number "14-67937 (C)" (+ barcode)
+    _r("pdf", r"^\*\d{6,}\*$", "page_foot"),  # bar code
     _r("pdf", r"^\d{1,3}/\d{1,3}(?:\s+\d{2}-\d{5}.*)?$", "furniture"),  # page "3/17"
-    _r("pdf", r"^(?:请回收|Please recycle)\W*$", "furniture"),
+    _r("pdf", r"^(?:请回收|Please recycle)\W*$", "page_foot"),
     _r("pdf", r"^-\s?\d{1,3}\s?-$", "furniture"),  # page "- 3 -"
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.en.dates import find_dates
@@ -414,3 +416,17 @@ class TestTextLayerArtefacts:
         assert (doc.meta.symbol, doc.meta.adopted_on, doc.meta.meeting) == ("S/RES/660 (1990)", "1990-08-02", 2932)
         assert [s.text for s in doc.segments if s.kind == "preamble"] == ["Alarmed by the invasion of Kuwait,"]
         assert "Yemen" in {e.value for e in doc.entities if e.type == "member_state"}
+
+    def test_notes_end_at_the_page_foot_when_the_form_feed_is_lost(self) -> None:
+        """A text layer copied without its page breaks (held-out A/RES/60/7): the notes stop at
+        the job number, and a number printed after its note's text does not take the next page."""
+        path = Path(__file__).parents[2] / "fixtures" / "heldout" / "en" / "ares-60-7.en.txt"
+        doc = process(path.read_bytes(), path.name)
+        assert "\f" not in path.read_text("utf-8")
+        assert any(s.text.startswith("Honouring the courage") for s in doc.segments if s.kind == "preamble")
+        assert [s.num for s in doc.segments if s.kind == "operative"] == ["1", "2", "3", "4", "5", "6"]
+        assert [(s.num, s.text) for s in doc.segments if s.kind == "footnote"] == [
+            ("1", "Resolution 217 A (III)."),
+            ("2", "See resolution 2200 A (XXI), annex."),
+            ("3", "Resolution 260 A (III), annex."),
+        ]
