@@ -12,7 +12,7 @@ language:
 - full-width letters, digits and brackets fold to ASCII, zero-width characters go, every space
   becomes a plain one and runs of spaces close up; Chinese punctuation is kept (never NFKC);
 - space-grouped numbers close up (``1 040 万``), as do symbol parts (``Add. 2``, ``CONF. 157``,
-  ``S/2022 /606``).
+  ``S/2022 /606``, ``ES-11/ 4``).
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ _DIGIT_GROUP_GATE = re.compile(r" \d\d\d(?<=\d \d\d\d)")
 _DOT_SPACE_WORDS = "Add|Corr|Rev|Amend|CONF|CN|Sub|AC|SR|PV|WP|CRP|INF|Suppl|L|C|R"
 #: The space after ``Add.``, ``CONF.``... before a number, with the word checked behind it.
 _DOT_SPACE = re.compile(r"\. (?=\d)(?:" + "|".join(rf"(?<=\b{word}\. )" for word in _DOT_SPACE_WORDS.split("|")) + ")")
-#: A space a text layer put inside a symbol before a slash (``A/77/277-S/2022 /606``).
-_SLASH_SPACE = re.compile(r"(\b[A-Z]{1,6}/[A-Za-z0-9./()\-]*\d) /(?=\d)")
+#: A space a text layer put inside a symbol beside a slash (``A/77/277-S/2022 /606``, ``A/RES/ES-11/ 4``).
+_SLASH_SPACE = re.compile(r"(\b[A-Z]{1,6}/[A-Za-z0-9./()\-]*?[A-Za-z0-9]) ?/ ?(?=\d)")
 _NEWLINE = re.compile("\n")
 
 
@@ -95,7 +95,7 @@ def clean_lines(lines: list[str], spacing: Callable[[str], str]) -> list[Cleaned
         text = _close_digit_groups(text)
     if ". " in text:
         text = _DOT_SPACE.sub(".", text)
-    if " /" in text:
+    if " /" in text or "/ " in text:
         text = _SLASH_SPACE.sub(r"\1/", text)
     text = spacing(text)
     return list(zip(text.split("\n"), nums, bold, strict=True))

@@ -288,9 +288,9 @@ def _note_order(num: str) -> tuple[int, int]:
 def _is_running_head(raw: str, first_page: list[str], head: str = "") -> bool:
     """A line repeating the document's symbol, or a title printed on the first page; after the
     title's first lines (``head``), any line that goes on with it as the first page prints it."""
-    if SYMBOL.fullmatch(raw):
-        own = normalize_symbol(raw)
-        return any(SYMBOL.fullmatch(line) and normalize_symbol(line) == own for line in first_page)
+    if SYMBOL.fullmatch(raw) or SYMBOL.fullmatch(squash(raw)):
+        own = normalize_symbol(squash(raw))  # the masthead may print it with a space (A/RES/ES-11/ 4)
+        return any(normalize_symbol(squash(line)) == own for line in first_page if "/" in line and len(line) < 60)
     region = squash(" ".join(first_page[:_HEAD_REGION]))
     if head and len(raw) <= _HEAD_MAX and squash(f"{head} {raw}") in region:
         return True

@@ -154,7 +154,14 @@ def _joins(previous: _Para, para: _Para, line: Line, *, broke: bool, full: int |
     if previous.label_only or para.label_only:
         # "1." alone on its line: the paragraph follows; a number printed after its paragraph's
         # first line goes on that paragraph
-        return previous.label_only or (not previous.labelled and last_char(before) not in profile.terminal)
+        return previous.label_only or (
+            not previous.labelled
+            and (
+                last_char(before) not in profile.terminal
+                # a first line ending as a recital does, but opening as an operative paragraph does
+                or (para.label_only and profile.operative_openers.match(before) is not None)
+            )
+        )
     if para.own:
         # a numbered paragraph, a closing line or the formula; but a line shaped as a closing date
         # after a paragraph that stops on a word wanting the next is its rest ("… to" / "31 December 2011.")

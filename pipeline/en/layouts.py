@@ -305,7 +305,8 @@ CLOSING: tuple[Rule, ...] = (
 
 FURNITURE: tuple[Rule, ...] = (
     _r("pdf", r"^\d{2}[- ]\d{5}\*?\s*(?:\([A-Z]\))?(?:\s+\S+)*$", "page_foot"),  # job number "14-57589 (E)"
-    _r("pdf", r"^\*\d{6,}\*$", "page_foot"),  # bar code
+    _r("pdf", r"^\*\d{6,}\*(?:\d{1,3}\*)?$", "page_foot"),  # bar code (*2008831*, *2008831*31*)
+    _r("pdf", r"^\d{1,3}F$", "furniture"),  # a note's anchor left by the conversion of a web copy
     _r("pdf", r"^\d{6}$", "furniture"),  # print date "081222"
     _r("pdf", r"^\d{1,3}\s?/\s?\d{1,3}$", "furniture"),  # page "2/2"
     _r("pdf", r"^Page\s+\d{1,3}$", "furniture"),

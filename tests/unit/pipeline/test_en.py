@@ -430,3 +430,33 @@ class TestTextLayerArtefacts:
             ("2", "See resolution 2200 A (XXI), annex."),
             ("3", "Resolution 260 A (III), annex."),
         ]
+
+    def test_a_number_printed_after_a_first_line_ending_with_a_comma(self) -> None:
+        doc = _doc(
+            "The General Assembly,\nRecalling its resolutions,\n4.\nCommends those States;\n"
+            "Condemns without reserve all manifestations of religious intolerance,\n5.\n"
+            "incitement, harassment or violence, wherever they occur;\n"
+        )
+        assert [(s.num, s.text) for s in doc.segments if s.kind == "operative"] == [
+            ("4", "Commends those States;"),
+            (
+                "5",
+                "Condemns without reserve all manifestations of religious intolerance, incitement, harassment "
+                "or violence, wherever they occur;",
+            ),
+        ]
+
+    def test_stray_lines_between_paragraphs(self) -> None:
+        """A bar code with a suffix, a note anchor ``2F``, the page's symbol head printed with a
+        space in the masthead: none of them glues two paragraphs."""
+        doc = _doc(
+            "A/RES/ES-11/ 4\n\nThe General Assembly,\nRecalling its resolution ES-11/1,\n\n*2008831*31*\n\n"
+            "2F\n\nReaffirming its commitment,\n\f\nA/RES/ES-11/4\n\nNoting the report,\n"
+            "1. Decides to remain seized of the matter.\n"
+        )
+        assert [s.text for s in doc.segments if s.kind == "preamble"] == [
+            "Recalling its resolution ES-11/1,",
+            "Reaffirming its commitment,",
+            "Noting the report,",
+        ]
+        assert doc.meta.symbol == "A/RES/ES-11/4"
