@@ -6,8 +6,9 @@ organ where it can: ``2321 (2016)`` (a year) is the Security Council, ``2200 A (
 session) and ``S-13/2``, ``ES-11/1`` the General Assembly, ``2000/22`` (year/number) the Commission on
 Human Rights or its Sub-Commission or ECOSOC. A session/number (``34/24``) takes the organ named
 just before it, else the organ it had when cited earlier in the document, else the organ named
-earlier in the sentence, else the document's own; a date checks the guess (GA session N runs from
-September 1945+N; the Human Rights Council holds three sessions a year since 2006).
+earlier in the sentence, else the document's own, never the Security Council (which numbers N (YYYY));
+a date checks the guess (GA session N runs from September 1945+N; the Human Rights Council holds
+three sessions a year since 2006).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def organ_for(
         return organ if organ in _NUMBERED_BY_YEAR else (ECOSOC if doc_body == ECOSOC else CHR)
     if "/" not in num:
         return near if near in (SC, GA) else SC
-    guess = near or seen.get(num) or far or doc_body or GA
+    # the Security Council never numbers by session: its own ``its`` or a Council document's default
+    # does not make 74/270 one of its resolutions
+    guess = next((o for o in (near, seen.get(num), far, doc_body) if o and o != SC), GA)
     return checked(guess, int(session_text), year)
 
 

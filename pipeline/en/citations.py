@@ -2,9 +2,11 @@
 *General Assembly resolution 2200 A (XXI)*, *its resolution 43/25 of 22 June 2020*, *Economic and
 Social Council resolution 1980/67*, *decision 31/301*, lists with dates (*its resolutions 1269 (1999)
 of 19 October 1999 and 1368 (2001) of 12 September 2001*), lettered resolutions (*49/22 A*,
-*52/169 A to M*). The organ comes from ``pipeline.citations``: the organ named before *resolution*
-(*its* and a bare *Council* are the document's own), else the organ of the sentence; a number cited
-before with its year keeps it when cited again without (*resolution 2268*)."""
+*52/169 A to M*), emergency sessions (*1474 (ES-IV)*, *ES-11/1*), items with their titles
+(*resolutions 68/262 of 27 March 2014, entitled “…”, ES-11/1 of …*). The organ comes from
+``pipeline.citations``: the organ named before *resolution* (*its* and a bare *Council* are the
+document's own), else the organ of the sentence; a number cited before with its year keeps it when
+cited again without (*resolution 2268*)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,10 @@ from pipeline.profile import Mention, TagContext
 _ROMAN = r"[IVXLC][IVXLCl]*"
 _NUM = (
     rf"(?:E?S-\d+/\d+|\d{{1,4}}/\d{{1,4}}(?:\s[A-Z](?:\s(?:to|and)\s[A-Z])?(?![A-Za-z]))?(?![/\d])"
-    rf"|\d{{1,4}}\s?(?:[A-Z]\s?)?\(\s?(?:{_ROMAN}|\d\s?\d{{3}})\s?\)|\d{{1,4}}(?![\d/,.]\d))"
+    rf"|\d{{1,4}}\s?(?:[A-Z]\s?)?\(\s?(?:(?:E?S-)?{_ROMAN}|\d\s?\d{{3}})\s?\)|\d{{1,4}}(?![\d/,.]\d))"
 )
-_DATE = r"(?:\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4})?"
+#: A date after a number, and the title a GA text may give it (*68/262 of 27 March 2014, entitled “…”,*).
+_DATE = r"(?:\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4})?(?:,\s*entitled\s+[“\"][^”\"]{1,300}[”\"])?"
 _LINK = r"(?:,\s*(?:and\s+)?|\s+and\s+|\s+to\s+|,?\s+as well as\s+)"
 CHAIN = re.compile(rf"\b(?P<kind>[Rr]esolutions?|[Dd]ecisions?)\s+(?P<items>{_NUM}{_DATE}(?:{_LINK}{_NUM}{_DATE})*)")
 _ITEM = re.compile(rf"(?P<num>{_NUM})(?:\s+of\s+\d{{1,2}}\s+[A-Z][a-z]+\s+(?P<year>\d{{4}}))?")

@@ -1,4 +1,4 @@
-"""English dates: ``28 September 2001``, ``September 28, 2001``, months (``October 1970``), ranges
+"""English dates: ``28 September 2001``, ``September 28, 2001``, ``April 2nd 2020``, months (``October 1970``), ranges
 that keep both ends (``from 6 to 8 September 2000``, ``5–16 June 1972``, ``3 and 4 March 2022``,
 ``27 June to 1 July 2022``, ``31 August to 8 September 2001``) and dates wrapped over a line."""
 
@@ -17,7 +17,7 @@ _DASH = r"\s?(?:-|–|—|−|to|and|until|through)\s?"
 _DATE = re.compile(
     rf"(?<![\d/])(?:(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH}))?(?:\s+(?P<y1>\d{{4}}))?{_DASH})?"
     rf"(?P<d>{_DAY})\s+(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)"
-    rf"|(?P<mm>{_MONTH})\s+(?P<dd>{_DAY}),\s*(?P<yy>\d{{4}})(?!\d)"
+    rf"|(?P<mm>{_MONTH})\s+(?P<dd>{_DAY})(?:(?:st|nd|rd|th),?|,)\s*(?P<yy>\d{{4}})(?!\d)"
     rf"|(?<![\d\w])(?P<mo>{_MONTH})\s+(?P<yo>\d{{4}})(?!\d)"
 )
 _MONTH_WORD = re.compile(_MONTH)

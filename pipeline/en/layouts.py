@@ -138,6 +138,10 @@ def _sc_adopted(m: re.Match[str]) -> Mapping[str, Any]:
     return sets
 
 
+def _sc_written(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"body": SC, "doc_type": "resolution", "adopted_on": _date(m.group("date"))}
+
+
 def _adoption_date(m: re.Match[str]) -> Mapping[str, Any]:
     return {"adopted_on": _date(m.group("date"))}
 
@@ -209,6 +213,8 @@ HEADER: tuple[Rule, ...] = (
         _sc_adopted,
         _I,
     ),
+    # adopted by written procedure (2020-2021): no meeting
+    _r("sc", rf"^Adopted by the Security Council on (?P<date>{_DATE})\.?$", "adoption", _sc_written, _I),
     _r(
         "yearbook",
         rf"^(?P<n>{_NUM})\s*\(\s?(?P<y>\d{{4}})\s?\)\s*\.\s*R\S{{0,3}}olution of (?P<date>.+?)\.?$",
@@ -286,8 +292,9 @@ def _closing_vote(m: re.Match[str]) -> Mapping[str, Any]:
 CLOSING: tuple[Rule, ...] = (
     _r(
         "yearbook",
-        rf"^Adopted\b.*?\bat (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s+{_MEETING_KIND}"
-        r"(?:meeting|\S*ee\S*g)\b(?P<rest>.*)$",
+        # ``al the`` as OCR reads ``at the``; the word ``meeting`` may wrap to the next line
+        rf"^Adopted\b.*?\ba[tl] (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s*(?:{_MEETING_KIND}"
+        r"(?:meeting|\S*ee\S*g)\b(?P<rest>.*))?$",
         "adoption",
         _closing_adoption,
         _I,

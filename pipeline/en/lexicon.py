@@ -54,8 +54,19 @@ _TEENS = (
 )
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _TENTHS = ("twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth")
+_HUNDREDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_BELOW_HUNDRED = (
+    r"(?:(?:" + "|".join(_TENS) + r")-(?:" + "|".join(_UNITS) + r")|" + "|".join((*_TENTHS, *_TEENS, *_UNITS)) + ")"
+)
+#: An ordinal in words up to the 999th: *sixty-ninth*, *Two hundred and seventh* (a plenary meeting of 1948).
 ORDINAL = re.compile(
-    r"(?:(?:" + "|".join(_TENS) + r")-(?:" + "|".join(_UNITS) + r")|" + "|".join((*_TENTHS, *_TEENS, *_UNITS)) + ")",
+    r"(?:(?:"
+    + "|".join(_HUNDREDS)
+    + r")\s+hundred(?:th|(?:\s+and)?\s+"
+    + _BELOW_HUNDRED
+    + r")|"
+    + _BELOW_HUNDRED
+    + ")",
     re.IGNORECASE,
 )
 _CARDINALS = {
@@ -82,19 +93,32 @@ _CARDINALS = {
 
 def ordinal_to_int(word: str) -> int | None:
     """``sixty-ninth`` -> 69, ``twenty-first`` -> 21, ``fifteenth`` -> 15, ``4385th`` -> 4385."""
-    word = word.lower().strip()
+    word = re.sub(r"\s+", " ", word.lower().strip())
     if m := re.fullmatch(r"(\d+)(?:st|nd|rd|th|d)", word):
         return int(m.group(1))
-    if word in _UNITS:
-        return _UNITS.index(word) + 1
-    if word in _TEENS:
-        return _TEENS.index(word) + 10
-    if word in _TENTHS:
-        return 10 * (_TENTHS.index(word) + 2)
+    if m := re.fullmatch(r"(\w+) hundred(th|(?: and)? (.+))", word):
+        return _hundreds(m)
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[word]
     tens, _, unit = word.partition("-")
     if tens in _TENS and unit in _UNITS:
         return 10 * (_TENS.index(tens) + 2) + _UNITS.index(unit) + 1
     return None
+
+
+_ORDINAL_WORDS = {
+    **{w: i + 1 for i, w in enumerate(_UNITS)},
+    **{w: i + 10 for i, w in enumerate(_TEENS)},
+    **{w: 10 * (i + 2) for i, w in enumerate(_TENTHS)},
+}
+
+
+def _hundreds(m: re.Match[str]) -> int | None:
+    """``two hundred and seventh`` -> 207, ``three hundredth`` -> 300."""
+    rest = 0 if m.group(2) == "th" else ordinal_to_int(m.group(3) or "")
+    if m.group(1) not in _HUNDREDS or rest is None:
+        return None
+    return 100 * (_HUNDREDS.index(m.group(1)) + 1) + rest
 
 
 def cardinal_to_int(word: str) -> int | None:

@@ -20,7 +20,7 @@ _NAMES = r"(?:\s*\((?P<names>[^)]*)\))?"
 _YES = re.compile(rf"\bby\s+{_COUNT}\s+votes?(?:\s+in\s+favour)?{_NAMES}", re.IGNORECASE)
 _NO = re.compile(rf"\bto\s+{_COUNT}(?:\s+against)?{_NAMES}", re.IGNORECASE)
 _ABSTAIN = re.compile(rf"\b{_COUNT}\s+abstentions?{_NAMES}", re.IGNORECASE)
-_UNANIMOUS = re.compile(r"\b\w{0,4}nim\w{0,4}sly\b|\bunanim", re.IGNORECASE)
+_UNANIMOUS = re.compile(r"\b\w{0,4}nim\w{0,4}sly\b|\bunanim|\bu\w?an\w{2,5}sly\b", re.IGNORECASE)
 _WITHOUT = re.compile(r"without (?:a )?vote|by consensus|no vote was taken|not put to the vote", re.IGNORECASE)
 _NOT_VOTING = re.compile(r"not voting|absent|did not participate|not participating", re.IGNORECASE)
 

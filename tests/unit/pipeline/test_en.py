@@ -199,6 +199,31 @@ class TestSecurityCouncil:
         assert doc.segments[-1].text.endswith("from 1 January 2007 to 31 December 2011.")
 
 
+def test_adopted_by_written_procedure() -> None:
+    """*Adopted by the Security Council on 1 July 2020*: no meeting (written procedure, 2020-2021)."""
+    doc = _doc(
+        "S/RES/2532 (2020)\n\nResolution 2532 (2020)\nAdopted by the Security Council on 1 July 2020\n"
+        "The Security Council,\nRecalling its primary responsibility,\n1. Demands a cessation of hostilities.\n"
+    )
+    assert (doc.meta.doc_type, doc.meta.body, doc.meta.adopted_on, doc.meta.meeting) == (
+        "resolution",
+        "Security Council",
+        "2020-07-01",
+        None,
+    )
+
+
+def test_an_adoption_line_wrapped_before_the_word_meeting() -> None:
+    """OCR: *Adopted unanùnously al the 3009th* / blank / *meeting.*, and a spelled-out plenary meeting."""
+    sc = _doc(
+        "The Security Council,\nRecalling its resolutions,\n1. Decides to remain seized of the matter.\n"
+        "Adopted unanùnously al the 3009th\n\nmeeting.\n"
+    )
+    assert (sc.meta.meeting, sc.meta.vote) == (3009, "unanimous")
+    ga = _doc("The General Assembly,\n1. Decides to admit Israel.\nTwo hundred and seventh plenary meeting,\n")
+    assert ga.meta.meeting == 207
+
+
 class TestYearbook:
     PAGE = """Decision
 
@@ -250,6 +275,8 @@ class TestGrammar:
             ("by 13 votes to none, with 2 abstentions (Nicaragua and Zimbabwe)", "recorded_vote", (13, 0, 2)),
             ("by 12 votes to none, with 3 abstentions", "recorded_vote", (12, 0, 3)),
             ("[Adopted without a vote.]", "without_vote", None),
+            ("Adopted unaninwusly at the", "unanimous", None),  # OCR
+            ("Adopted unanùnously al the 3009th", "unanimous", None),
         ],
     )
     def test_votes(self, text: str, kind: str, counts: tuple[int, int, int] | None) -> None:
@@ -267,13 +294,23 @@ class TestGrammar:
             ("5–16 June 1972", ["1972-06-05", "1972-06-16"]),
             ("its declaration of October 1970", ["1970-10"]),
             ("in 2030", []),
+            ("the address of April 2nd 2020", ["2020-04-02"]),
         ],
     )
     def test_dates(self, text: str, values: list[str]) -> None:
         assert [d.value for d in find_dates(text)] == values
 
     @pytest.mark.parametrize(
-        ("word", "value"), [("Sixty-ninth", 69), ("twenty-first", 21), ("fifteenth", 15), ("4385th", 4385)]
+        ("word", "value"),
+        [
+            ("Sixty-ninth", 69),
+            ("twenty-first", 21),
+            ("fifteenth", 15),
+            ("4385th", 4385),
+            ("Two hundred and seventh", 207),
+            ("one hundred first", 101),
+            ("three hundredth", 300),
+        ],
     )
     def test_ordinals(self, word: str, value: int) -> None:
         assert ordinal_to_int(word) == value
@@ -285,12 +322,23 @@ class TestGrammar:
             ("Recalling General Assembly resolution 2200 A (XXI),", ["A/RES/2200 A (XXI)"]),
             ("Recalling Human Rights Council resolution 43/25 of 22 June 2020,", ["A/HRC/RES/43/25"]),
             ("Recalling Economic and Social Council resolution 1980/67 of 25 July 1980,", ["E/RES/1980/67"]),
+            (
+                "Recalling its resolutions 68/262 of 27 March 2014, entitled “Territorial integrity of Ukraine”,"
+                " ES-11/1 of 2 March 2022, entitled “Aggression against Ukraine”, and ES-11/2 of 24 March 2022,",
+                ["A/RES/68/262", "A/RES/ES-11/1", "A/RES/ES-11/2"],
+            ),
+            ("Recalling resolutions 2253 (ES-V) and 2254 (ES-V),", ["A/RES/2253 (ES-V)", "A/RES/2254 (ES-V)"]),
         ],
     )
     def test_citations(self, sentence: str, values: list[str]) -> None:
         """The organ of a cited resolution comes from the words before it (GA document)."""
         doc = _doc(f"The General Assembly,\n{sentence}\n1. Decides to continue.\n")
         assert [e.value for e in doc.entities if e.type == "resolution"] == values
+
+    def test_a_session_number_is_never_a_council_resolution(self) -> None:
+        """In a Security Council text, *the resolution 74/270* is the General Assembly's."""
+        doc = _doc("The Security Council,\nHaving considered the resolution 74/270,\n1. Decides to remain seized.\n")
+        assert [e.value for e in doc.entities if e.type == "resolution"] == ["A/RES/74/270"]
 
     def test_member_states_with_iso3_and_word_boundaries(self) -> None:
         """States by their UN short names with ISO-3; no state inside another word or name."""
