@@ -155,5 +155,8 @@ _BLOCKER = Name("", "", "")
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is not glued to letters or digits on either side."""
-    return not (start > 0 and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum())
+    """Whether ``text[start:end]`` is not glued to letters or digits on either side; a digit after a
+    name ending in a letter is a footnote marker a text layer fused to it (*Oversight Services4*)."""
+    if start > 0 and text[start - 1].isalnum():
+        return False
+    return end >= len(text) or not (text[end].isalpha() or (text[end].isdigit() and text[end - 1].isdigit()))

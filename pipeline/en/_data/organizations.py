@@ -1358,6 +1358,34 @@ ORGANIZATIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("ccp", "Chinese Communist Party", ("Chinese Communist Party", "Communist Party of China")),
     ("jewish_agency", "Jewish Agency for Palestine", ("Jewish Agency for Palestine", "Jewish Agency")),
     ("arab_higher_committee", "Arab Higher Committee", ("Arab Higher Committee",)),
+    (
+        "clcs",
+        "Commission on the Limits of the Continental Shelf",
+        ("Commission on the Limits of the Continental Shelf", "CLCS"),
+    ),
+    (
+        "ipbes",
+        "Intergovernmental Science-Policy Platform on Biodiversity and Ecosystem Services",
+        (
+            "Intergovernmental Science-Policy Platform on Biodiversity and Ecosystem Services",
+            "Intergovernmental Science Policy Platform on Biodiversity and Ecosystem Services",
+            "IPBES",
+        ),
+    ),
+    (
+        "european_community",
+        "European Community",
+        ("European Community", "European Communities", "European Economic Community"),
+    ),
+    (
+        "itf_holocaust",
+        "Task Force for International Cooperation on Holocaust Education, Remembrance and Research",
+        (
+            "Task Force for International Cooperation on Holocaust Education, Remembrance and Research",
+            "International Holocaust Remembrance Alliance",
+            "IHRA",
+        ),
+    ),
 )
 
 #: strings that contain a body's name without naming it (matched and discarded)

@@ -569,6 +569,13 @@ ORGANIZATIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Rwandese Patriotic Front", "卢旺达爱国阵线", ()),
     ("Chinese Communist Party", "中国共产党", ()),
     ("Arab Higher Committee", "阿拉伯高级委员会", ()),
+    ("Commission on the Limits of the Continental Shelf", "大陆架界限委员会", ()),
+    (
+        "Intergovernmental Science-Policy Platform on Biodiversity and Ecosystem Services",
+        "生物多样性和生态系统服务政府间科学与政策平台",
+        (),
+    ),
+    ("European Community", "欧洲共同体", ("欧共体",)),
 )
 
 #: strings that contain a body's name but do not name it (matched and discarded)

@@ -340,6 +340,16 @@ class TestGrammar:
         doc = _doc("The Security Council,\nHaving considered the resolution 74/270,\n1. Decides to remain seized.\n")
         assert [e.value for e in doc.entities if e.type == "resolution"] == ["A/RES/74/270"]
 
+    def test_a_name_with_a_fused_note_marker(self) -> None:
+        """A text layer's plain-digit marker glued to a name does not hide it; digits inside a name stay."""
+        doc = _doc(
+            "The General Assembly,\nNoting the report of the Office of Internal Oversight Services4 and of the"
+            " Commission on the Limits of the Continental Shelf,\n1. Decides.\n"
+        )
+        names = [e.value for e in doc.entities if e.type == "organization"]
+        assert "Office of Internal Oversight Services" in names
+        assert "Commission on the Limits of the Continental Shelf" in names
+
     def test_member_states_with_iso3_and_word_boundaries(self) -> None:
         """States by their UN short names with ISO-3; no state inside another word or name."""
         doc = _doc(
