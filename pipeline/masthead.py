@@ -20,6 +20,8 @@ from pipeline.profile import Profile, Rule, first_match
 
 #: How a line of a wrapped list ends.
 _LIST_ENDS = ("、", "，", ",")
+#: Fewest pieces, longest mean piece, of a line of a wrapped list of names.
+_LIST_MIN, _LIST_PIECE_MAX = 3, 40
 #: Longest line that can be the rest of a wrapped title.
 _TITLE_MAX = 200
 #: Shortest text that can be a preambular paragraph standing before the formula.
@@ -66,11 +68,43 @@ def read_masthead(texts: list[str], profile: Profile) -> Masthead:
             continue
         rule, m = found
         head.lines.append(HeaderLine(text, rule.role, [index]))
+        if rule.role == "sponsors" and (joined := _list_lead(head, profile)) is not None:
+            rule, m = joined
         _set(head.facts, dict(rule.sets(m)))
     _recitals(head, profile)
     if head.facts.get("doc_type") == "draft_resolution" and "title" not in head.facts:
         _draft_title(head, profile)
     return head
+
+
+def _list_lead(head: Masthead, profile: Profile) -> tuple[Rule, re.Match[str]] | None:
+    """A sponsor list whose last line alone matched its row (``…, Viet Nam and Yemen: draft
+    resolution``): the unmatched lines of names before it are its start. Returns the row matched
+    on the whole list, or None when nothing stands before it."""
+    last = head.lines[-1]
+    lead: list[HeaderLine] = []
+    for line in reversed(head.lines[:-1]):
+        if line.role is not None or not _names_list(line.text):
+            break
+        lead.insert(0, line)
+    if not lead:
+        return None
+    text = lead[0].text
+    for line in [*lead[1:], last]:
+        text = profile.glue(text, line.text)
+    found = first_match(profile.header, text)
+    if found is None or found[0].role != "sponsors":
+        return None
+    blocks = [index for line in lead for index in line.blocks] + last.blocks
+    del head.lines[-len(lead) - 1 :]
+    head.lines.append(HeaderLine(text, "sponsors", blocks))
+    return found
+
+
+def _names_list(text: str) -> bool:
+    """A line of a wrapped list of names: two separators or more, short pieces between them."""
+    pieces = [piece for piece in re.split(r"[,、，]", text) if piece.strip()]
+    return len(pieces) >= _LIST_MIN and len(text) / len(pieces) <= _LIST_PIECE_MAX
 
 
 def _draft_title(head: Masthead, profile: Profile) -> None:

@@ -54,7 +54,9 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     segments.extend(_masthead_segments(header, head, make))
     gate = label_gate(profile.labels)
     labels = [label_of(b.text, profile, gate) for b in rest]
-    body = Body(profile, operative_style(labels, profile))
+    # the annex numbers its own paragraphs: the operative style is the resolution's before it
+    annex = next((i for i, b in enumerate(rest) if first_match(profile.annex, b.text)), len(rest))
+    body = Body(profile, operative_style(labels[:annex], profile))
     body.ids.update(s["id"] for s in segments)
     body.counts["preamble"] = sum(1 for s in segments if s["kind"] == "preamble")
     if formula is not None:

@@ -224,6 +224,36 @@ def test_an_adoption_line_wrapped_before_the_word_meeting() -> None:
     assert ga.meta.meeting == 207
 
 
+class TestDraft:
+    HEAD = (
+        "A/77/L.3\n\nUnited Nations\n\nGeneral Assembly\n\nDistr.: Limited\n4 October 2022\n\n"
+        "Seventy-seventh session\nAgenda item 69 (a)\nStrengthening of the coordination of humanitarian\n"
+    )
+
+    def test_a_sponsor_list_over_several_lines(self) -> None:
+        """Only the list's last line carries *: draft resolution*; the lines of names before it are its start."""
+        doc = _doc(
+            self.HEAD + "Algeria, Angola, Antigua and Barbuda, Argentina,\nBahamas, Bahrain, Bangladesh, South\n"
+            "Africa, Sudan, Suriname, Venezuela\n(Bolivarian Republic of), Viet Nam and Yemen: draft resolution\n\n"
+            "Solidarity with the people of Pakistan\nThe General Assembly,\nGuided by the Charter,\n"
+            "1. Expresses its solidarity.\n"
+        )
+        assert doc.meta.doc_type == "draft_resolution"
+        assert doc.meta.sponsors[:2] == ["Algeria", "Angola"] and len(doc.meta.sponsors) == 13
+        assert "Venezuela (Bolivarian Republic of)" in doc.meta.sponsors
+        assert doc.meta.title == "Solidarity with the people of Pakistan"
+
+    def test_a_lone_unnumbered_operative_paragraph_before_a_numbered_annex(self) -> None:
+        """The annex numbers its paragraphs; the resolution's only operative paragraph is not numbered."""
+        doc = _doc(
+            self.HEAD + "Singapore: draft resolution\n\nPlenary meetings\nThe General Assembly,\n"
+            "Recalling its resolution 76/72,\nDecides to adopt the arrangements as outlined in the annex.\n\n"
+            "Annex\nArrangements\n1. Four plenary meetings shall be held.\n2. The speakers shall be as follows.\n"
+        )
+        kinds = [(s.kind, s.num) for s in doc.segments if s.kind in ("preamble", "operative")]
+        assert kinds == [("preamble", None), ("operative", None)]
+
+
 class TestYearbook:
     PAGE = """Decision
 
