@@ -20,6 +20,8 @@ _SEPARATOR = re.compile(r"^[_\-‐–—=─━]{5,}$")
 _NUMBER_ALONE = re.compile(r"^\d{1,3}$")
 #: In a footnote zone, a note's number alone on its line, also as the UN printed it in the 1990s (``1/``).
 _NOTE_NUMBER_ALONE = re.compile(r"^(\d{1,3})/?$")
+#: Most lines of one note's text in a run of notes printed without a rule.
+_NOTE_LINES = 6
 #: After a page break, how many lines may be a running head.
 _HEAD_LINES = 5
 _HEAD_MIN, _HEAD_MAX = 8, 160
@@ -75,7 +77,54 @@ def split_lines(
         if "\f" in physical and physical.rstrip("\r\n").endswith("\f"):
             state.page_break(position - 1)
     state.close_zone()
-    return state.lines
+    return _unruled_notes(state.lines)
+
+
+def _unruled_notes(lines: list[Line]) -> list[Line]:
+    """Notes at a page's foot with no rule above them (the 1998 layout): numbers alone in sequence
+    (``1``, ``2``, …), each before a short text, the run ending at the page's foot (its job number,
+    a continuation mark, the page break). They were taken for page numbers; they become the notes
+    they are. The first run starts at 1, each later one where the one before stopped."""
+    out: list[Line] = []
+    index, following = 0, 1  # the document's notes number from 1: a run starts there or goes on
+    while index < len(lines):
+        run = _note_run(lines, index) if _page_number(lines[index]) in (1, following) else None
+        if run is None:
+            out.append(lines[index])
+            index += 1
+            continue
+        zone = [
+            (line.raw, Line("note", "", line.start, line.end))
+            if line.kind == "furniture"
+            else (None, Line("note", line.raw, line.start, line.end, blank_before=line.blank_before))
+            for line in lines[index:run]
+        ]
+        out.extend(_zone_notes(zone, None))
+        following = int(zone[0][0] or 0) + sum(1 for num, _ in zone if num is not None)
+        index = run
+    return out
+
+
+def _note_run(lines: list[Line], at: int) -> int | None:
+    """The end of a run of unruled notes starting at ``lines[at]``, or None."""
+    expected = _page_number(lines[at])
+    if expected is None:
+        return None
+    numbers, index = 0, at
+    while index < len(lines) and _page_number(lines[index]) == expected:
+        texts = index + 1
+        while texts < len(lines) and lines[texts].kind == "body" and texts - index <= _NOTE_LINES:
+            texts += 1
+        if texts == index + 1 or (texts < len(lines) and lines[texts].kind == "body"):
+            return None  # no text, or a text longer than a note's
+        numbers, index, expected = numbers + 1, texts, expected + 1
+    if numbers < 2 or index == len(lines):
+        return None
+    return index if lines[index].kind == "furniture" else None  # the page's foot: job number, /..., break
+
+
+def _page_number(line: Line) -> int | None:
+    return int(line.raw) if line.kind == "furniture" and _NUMBER_ALONE.match(line.raw) else None
 
 
 @dataclass(slots=True)

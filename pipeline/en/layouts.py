@@ -161,7 +161,11 @@ def _draft_symbol(m: re.Match[str]) -> Mapping[str, Any]:
 _I = re.IGNORECASE
 HEADER: tuple[Rule, ...] = (
     _r("ga", rf"^(?P<s>{SYMBOL.pattern})$", "symbol", _symbol),
+    # a resolution in parts: ``A/RES/52/1 B`` in the masthead, the part's letter under the title (``B``,
+    # ``B1`` with a note marker fused to it)
+    _r("ga", r"^(?P<s>[AE]/(?:[A-Z0-9.-]+/)*RES/[\w/-]+\s[A-Z])$", "symbol", _symbol),
     _r("ga", r"^(?:United Nations|UNITED NATIONS|1?UNITED|NATIONS|[ASE])$", "organization"),
+    _r("ga-1990s", r"^[B-Z]\d{0,2}$", "part"),
     _r("ga", rf"^(?P<organ>{ORGAN_ALTERNATION})$", "body", _organ, _I),
     _r("ga", r"^(?:Distr\.?(?:\s*:\s*\w+)?|GENERAL|LIMITED|RESTRICTED)$", "distribution"),
     _r("ga", r"^Original\s*:\s*\w+", "language"),

@@ -254,6 +254,36 @@ class TestDraft:
         assert kinds == [("preamble", None), ("operative", None)]
 
 
+def test_notes_without_a_rule_and_a_resolution_in_parts() -> None:
+    """1998: ``A/RES/52/1 B``, the part letter under the title with its marker (``B1``), and notes at
+    the page's foot with no rule, their numbers alone (taken before for page numbers)."""
+    text = (
+        "A/RES/52/1 B\n17 July 1998\n\nFifty-second session\nAgenda item 142 (a)\n\n52/1.\n\n"
+        "Financing of the Logistics Base at Brindisi, Italy\nB1\n\nThe General Assembly,\n"
+        "Recalling its decision 50/500 of 17 September 1996,\n"
+        "Having considered the reports of the Secretary-General,2 the report of\n\n1\n\n"
+        "Consequently, resolution 52/1 should read resolution 52/1 A.\n2\n\nA/52/810 and A/52/858.\n\n"
+        "98-77323\n\n/...\n\nthe Office of Internal Oversight Services,\n1. Takes note of the reports;\n"
+        "88th plenary meeting\n26 June 1998\n"
+    )
+    doc = _doc(text)
+    assert (doc.meta.symbol, doc.meta.title) == ("A/RES/52/1 B", "Financing of the Logistics Base at Brindisi, Italy")
+    notes = {s.num: s.text for s in doc.segments if s.kind == "footnote"}
+    assert notes == {"1": "Consequently, resolution 52/1 should read resolution 52/1 A.", "2": "A/52/810 and A/52/858."}
+    preamble = [s.text for s in doc.segments if s.kind == "preamble"]
+    assert len(preamble) == 2 and preamble[1].endswith("the report of the Office of Internal Oversight Services,")
+
+
+def test_page_numbers_alone_stay_page_numbers() -> None:
+    """Numbers alone that do not run 1, 2, … before short texts at a page's foot are not notes."""
+    text = (
+        "The General Assembly,\nRecalling its resolution 50/1,\n1. Decides to continue;\n\n61\n\n"
+        "Resolutions on this question were also adopted in 1977.\n62\nSee Official Records.\n\n15\n\n"
+        "2. Requests the Secretary-General to report.\n"
+    )
+    assert not [s for s in _doc(text).segments if s.kind == "footnote"]
+
+
 class TestYearbook:
     PAGE = """Decision
 
