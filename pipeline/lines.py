@@ -93,7 +93,7 @@ def _unruled_notes(lines: list[Line]) -> list[Line]:
             out.append(lines[index])
             index += 1
             continue
-        zone = [
+        zone: list[tuple[str | None, Line]] = [
             (line.raw, Line("note", "", line.start, line.end))
             if line.kind == "furniture"
             else (None, Line("note", line.raw, line.start, line.end, blank_before=line.blank_before))
