@@ -343,10 +343,11 @@ FOOTNOTES: tuple[Rule, ...] = (
     ),
 )
 
+# (a space may stand inside the brackets: ``( b)``, as OCR reads the old volumes)
 LABELS: tuple[LabelStyle, ...] = (
     LabelStyle("arabic", re.compile(r"^(?P<n>\d{1,3})\s?\.(?=\s|$)\s*"), int, operative=True),
-    LabelStyle("roman", re.compile(r"^\((?P<n>[ivxl]{1,6})\)\s*"), roman_to_int),
-    LabelStyle("alpha", re.compile(r"^\((?P<n>[a-z]{1,3})\)\s*"), alpha_ordinal),
+    LabelStyle("roman", re.compile(r"^\(\s?(?P<n>[ivxl]{1,6})\s?\)\s*"), roman_to_int),
+    LabelStyle("alpha", re.compile(r"^\(\s?(?P<n>[a-z]{1,3})\s?\)\s*"), alpha_ordinal),
     LabelStyle("section-roman", re.compile(r"^(?P<n>[IVX]{1,5})\.\s+(?=[A-Z])"), roman_to_int, section=True),
     LabelStyle("section-letter", re.compile(r"^(?P<n>[A-H])\.\s+(?=[A-Z][a-z])"), lambda n: ord(n) - 64, section=True),
 )

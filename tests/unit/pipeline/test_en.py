@@ -274,6 +274,16 @@ def test_notes_without_a_rule_and_a_resolution_in_parts() -> None:
     assert len(preamble) == 2 and preamble[1].endswith("the report of the Office of Internal Oversight Services,")
 
 
+def test_labels_with_a_space_inside() -> None:
+    """OCR of the 1960s volumes: ``( b)``, ``( c)`` are subparagraphs as ``(b)`` is."""
+    doc = _doc(
+        "The Security Council,\nEmphasizing the inadmissibility of war,\n2. Affirms further the necessity\n"
+        "(a) For guaranteeing freedom of navigation;\n( b) For achieving a just settlement;\n"
+        "( c) For guaranteeing the territorial inviolability;\n"
+    )
+    assert [s.num for s in doc.segments if s.kind == "subparagraph"] == ["a", "b", "c"]
+
+
 def test_page_numbers_alone_stay_page_numbers() -> None:
     """Numbers alone that do not run 1, 2, … before short texts at a page's foot are not notes."""
     text = (
