@@ -336,7 +336,7 @@ FOOTNOTES: tuple[Rule, ...] = (
     _r("pdf", r"^(?P<n>\*{1,3})\s*(?P<text>[A-Z].*)$", "note+"),
     _r(
         "yearbook",
-        r"^(?P<n>\d{1,3})\s+(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+        r"^(?P<n>\d{1,3})\s+(?!(?:[Il1]\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
         r"(?!\(\s?(?:\d\s?\d{3}|[IVXLC1l]+)\s?\)\s*\.)"
         r"(?P<text>(?:[A-Z“\"(]|[Ii]bid).*)$",
         "note?",

@@ -284,6 +284,15 @@ def test_labels_with_a_space_inside() -> None:
     assert [s.num for s in doc.segments if s.kind == "subparagraph"] == ["a", "b", "c"]
 
 
+def test_a_closing_date_with_a_split_day_is_no_note() -> None:
+    """OCR splits 11 into ``1 I``: ``1 I December 1946.`` is a date, not note 1."""
+    from pipeline.en.layouts import FOOTNOTES
+    from pipeline.profile import first_match
+
+    assert first_match(FOOTNOTES, "1 I December 1946.") is None
+    assert first_match(FOOTNOTES, "1 Official Records of the General Assembly.") is not None
+
+
 def test_page_numbers_alone_stay_page_numbers() -> None:
     """Numbers alone that do not run 1, 2, … before short texts at a page's foot are not notes."""
     text = (
