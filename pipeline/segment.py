@@ -74,7 +74,7 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     for block in body_blocks:
         if id(block) in aside:
             segments.append(make(block, "context", f"ctx-{len(segments)}", role="aside"))
-    segments.extend(_footnotes(notes, segments, make, warnings))
+    segments.extend(_footnotes(notes, segments, make, warnings, profile))
     meta = _meta(facts, closing, segments, resolution=resolution, profile=profile, warnings=warnings)
     _check_sequences(segments, warnings)
     _latin_words(segments, profile, warnings)
@@ -163,9 +163,12 @@ def _generic(body: Body, block: Block, make: Any, profile: Profile) -> None:
         body.segments.append(make(block, "paragraph", body.next_id(f"p-{body.count('paragraph')}")))
 
 
-def _footnotes(notes: list[Block], segments: list[Seg], make: Any, warnings: list[ProcessingWarning]) -> list[Seg]:
+def _footnotes(
+    notes: list[Block], segments: list[Seg], make: Any, warnings: list[ProcessingWarning], profile: Profile
+) -> list[Seg]:
     """Footnote segments, each with the segments citing it; a note that only text set aside as
-    context cites (a neighbouring item's note) is context too."""
+    context cites (a neighbouring item's note), or in the other language of a bilingual volume,
+    is context too."""
     citing: dict[str, list[str]] = {}
     aside: set[str] = set()
     for seg in segments:
@@ -179,7 +182,7 @@ def _footnotes(notes: list[Block], segments: list[Seg], make: Any, warnings: lis
     defined = set()
     for block in notes:
         num = block.num or ""
-        if num in aside and num not in citing:
+        if (num in aside and num not in citing) or profile.foreign(block.text):
             out.append(make(block, "context", f"ctx-fn-{num}-{len(out)}", num=num, role="note"))
             continue
         seg_id = f"fn-{num}"

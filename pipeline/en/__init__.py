@@ -101,18 +101,103 @@ def _glue(before: str, after: str) -> str:
     return f"{before} {after}"
 
 
-_FRENCH_HINT = re.compile(r"\b(?:les|des|du|aux|est|une|le|la|et)\b")
+#: Words of the French column's resolutions, also as OCR and the old volumes print them (no accents,
+#: ``c`` for ``e``): counted with the function words above.
+_FRENCH_CONTENT = frozenset(
+    [
+        "prie",
+        "demande",
+        "demandent",
+        "décide",
+        "réaffirme",
+        "reaffirme",
+        "affirme",
+        "affirmc",
+        "rappelant",
+        "notant",
+        "considérant",
+        "considerant",
+        "exprimant",
+        "ayant",
+        "instamment",
+        "outre",
+        "nécessité",
+        "necessite",
+        "mesures",
+        "soient",
+        "prises",
+        "présente",
+        "presente",
+        "présenter",
+        "presenter",
+        "aussitôt",
+        "aussitot",
+        "secrétaire",
+        "secretaire",
+        "général",
+        "generale",
+        "générale",
+        "assemblée",
+        "assemblee",
+        "securite",
+        "sécurité",
+        "sccuritc",
+        "seance",
+        "séance",
+        "reance",
+        "adoptée",
+        "adoptee",
+        "adopté",
+        "adopte",
+        "paix",
+        "voie",
+        "règlement",
+        "reglement",
+        "hostilités",
+        "hostilites",
+        "parallèle",
+        "parallele",
+        "immédiate",
+        "officiels",
+        "année",
+        "annee",
+        "membres",
+        "résolution",
+        "résolutions",
+        "unies",
+        "également",
+        "egalement",
+        "contre",
+        "vers",
+        "entre",
+        "lors",
+        "avec",
+        "sans",
+        "tous",
+        "toutes",
+    ]
+)
+_FRENCH_HINT = re.compile(r"\b(?:les|des|du|aux|est|une|le|la|et|de|en|sur)\b")
+#: The French formula as OCR reads it: ``Le C onseil de sccuritc,``, ``L' Assemblee generale,``.
+_FRENCH_FORMULA = re.compile(r"^L(?:e|a|['’`])\s*(?:C\s?o\s?n\s?s\s?e\s?i\s?l|A\s?s\s?s\s?e\s?m\s?b\s?l)")
+#: A short piece needs fewer French words, and no English one (``sur le 3ge parallele;``).
+_SHORT_WORDS = 6
 
 
 def _french(text: str) -> bool:
-    """A paragraph of the French column of a bilingual volume."""
+    """A paragraph of the French column of a bilingual volume (its formula, its paragraphs, the
+    tails OCR cut from them, its notes)."""
     if _FRENCH_HINT.search(text) is None:  # most English lines: no French word at all
         return False
+    if _FRENCH_FORMULA.match(text):
+        return True
     words = _WORD.findall(text.lower())
-    if len(words) < 4:
+    if len(words) < 3:
         return False
-    french = sum(1 for w in words if w in _FRENCH)
+    french = sum(1 for w in words if w in _FRENCH or w in _FRENCH_CONTENT)
     english = sum(1 for w in words if w in _ENGLISH)
+    if len(words) <= _SHORT_WORDS and english == 0:
+        return french >= 2
     return french >= 3 and french > 1.5 * english
 
 

@@ -449,6 +449,50 @@ def test_french_column_is_set_aside() -> None:
     assert any(s.kind == "context" and s.text.startswith("Prenant") for s in doc.segments)
 
 
+@pytest.mark.parametrize(
+    "french",
+    [
+        "Le C onseil de sccuritc,",  # the formula as OCR reads it
+        "A ffirmc en outre la necessite",
+        "Prie le Secretaire general de presenter aussitot",
+        "Demande instamment que des mesures soient prises",
+        "sur le 3ge parallele;",  # a tail OCR cut from its paragraph
+        "Adoptee d la 173\" .reance'.",
+        "Documents officiels du Conseil de securite, seiziime annee,",
+    ],
+)
+def test_french_of_the_old_volumes_as_ocr_reads_it(french: str) -> None:
+    """The French column's lines, accentless and OCR-noisy, short or long, are told apart."""
+    from pipeline.en import PROFILE
+
+    assert PROFILE.foreign(french)
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        "Recalling the visit of Mr. de Mello to La Paz,",
+        "Requests the Secretary-General to report on the situation in Côte d'Ivoire;",
+        "Decides to remain seized of the matter.",
+        "Le Duc Tho and Henry Kissinger",
+    ],
+)
+def test_english_with_a_french_name_is_english(english: str) -> None:
+    from pipeline.en import PROFILE
+
+    assert not PROFILE.foreign(english)
+
+
+def test_a_french_note_never_replaces_the_english_one() -> None:
+    doc = _doc(
+        "The Security Council,\nNoting the report,3\n1. Urges the parties to cease fire.\n__________\n"
+        "3 Official Records of the Security Council, Sixteenth Year.\n"
+        "3 Documents officiels du Conseil de securite, seiziime annee.\n"
+    )
+    notes = [s.text for s in doc.segments if s.kind == "footnote"]
+    assert notes == ["Official Records of the Security Council, Sixteenth Year."]
+
+
 class TestTextLayerArtefacts:
     def test_words_scattered_from_a_justified_line_go_back(self) -> None:
         """pdftotext sets the words of a line one per paragraph after the next line: they go back."""
