@@ -25,6 +25,8 @@ _NOTE_LINES = 6
 #: After a page break, how many lines may be a running head.
 _HEAD_LINES = 5
 _HEAD_MIN, _HEAD_MAX = 8, 160
+#: Most body lines (its date, a vote) between a closing line and the notes it opens.
+_AFTER_CLOSING = 2
 #: How many lines back a closing line opens the notes that follow it.
 _CLOSING_REACH = 12
 #: How many lines of the first page a running head may repeat (its masthead and title).
@@ -206,11 +208,18 @@ class _State:
         return opens
 
     def _after_closing(self) -> bool:
-        """Whether a closing line (``3rd plenary meeting``) stands among the last lines."""
+        """Whether a closing line (``3rd plenary meeting``) stands among the last lines, with no more
+        body text after it than its date (on a compilation page the next item may follow it)."""
+        body = 0
         for line in reversed(self.lines[-_CLOSING_REACH:]):
-            found = first_match(self.closing, line.raw) if line.kind == "body" and self.closing else None
+            if line.kind != "body":
+                continue
+            found = first_match(self.closing, line.raw) if self.closing else None
             if found is not None and found[0].role == "meeting":
                 return True
+            body += 1
+            if body > _AFTER_CLOSING:
+                return False
         return False
 
     def _zone_line(self, line: Line, notes: tuple[Rule, ...]) -> None:

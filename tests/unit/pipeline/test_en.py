@@ -104,8 +104,8 @@ Decides to remain seized of this matter.
 """
 
 
-def _doc(text: str) -> ProcessedDocument:
-    return process(text.encode("utf-8"), "t.txt")
+def _doc(text: str, name: str = "t.txt") -> ProcessedDocument:
+    return process(text.encode("utf-8"), name)
 
 
 class TestGeneralAssembly:
@@ -291,6 +291,18 @@ def test_a_closing_date_with_a_split_day_is_no_note() -> None:
 
     assert first_match(FOOTNOTES, "1 I December 1946.") is None
     assert first_match(FOOTNOTES, "1 Official Records of the General Assembly.") is not None
+
+
+def test_a_page_number_after_the_next_items_heading_opens_no_notes() -> None:
+    """On a compilation page the next item follows a closing; its page number is not a note."""
+    text = (
+        "3379 (XXX). Elimination of all forms of racial discrimination\n\nThe General Assembly,\n"
+        "Recalling its resolution 1904 (XVIII),\n1. Requests the Secretary-General to report.\n"
+        "2399th plenary meeting\n10 November 1975\n"
+        "3380 (XXX). Status of the Convention\n\nThe General Assembly,\nRecalling its resolution 3068 (XXVIII)\n"
+        "\n84\n\nGeneral Assembly--Thirtieth Session\n\nof 30 November 1973,\n1. Appeals to all States.\n"
+    )
+    assert not [s for s in _doc(text, "ares-3379-xxx.en.txt").segments if s.kind == "footnote"]
 
 
 def test_page_numbers_alone_stay_page_numbers() -> None:
