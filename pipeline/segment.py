@@ -41,9 +41,8 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     notes = [b for b in doc.blocks if b.kind == "footnote"]
     formula = doc.blocks[doc.formula_index] if doc.formula_index is not None else None
     aside = {id(b) for b in body_blocks if profile.foreign(b.text)}
-    _, context = pick_item([b for b in body_blocks if id(b) not in aside], profile, name)
+    main, context = pick_item([b for b in body_blocks if id(b) not in aside], profile, name)  # in reading order
     aside |= {id(b) for b in context}
-    main = [b for b in body_blocks if id(b) not in aside]
     if formula is None or id(formula) in aside:
         at = find_formula([b.text for b in main], profile)
         formula = main[at] if at is not None else None

@@ -23,7 +23,10 @@ _NUM = (
     rf"|\d{{1,4}}\s?(?:[A-Z]\s?)?\(\s?(?:(?:E?S-)?{_ROMAN}|\d\s?\d{{3}})\s?\)|\d{{1,4}}(?![\d/,.]\d))"
 )
 #: A date after a number, and the title a GA text may give it (*68/262 of 27 March 2014, entitled “…”,*).
-_DATE = r"(?:\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4})?(?:,\s*entitled\s+[“\"][^”\"]{1,300}[”\"])?"
+_DATE = (
+    r"(?:\s+of\s+\d{1,2}(?:\s+(?:and|to)\s+\d{1,2})?\s+[A-Z][a-z]+\s+\d{4})?"  # of 4 and 14 July 1967
+    r"(?:,\s*entitled\s+[“\"][^”\"]{1,300}[”\"])?"
+)
 _LINK = r"(?:,\s*(?:and\s+)?|\s+and\s+|\s+to\s+|,?\s+as well as\s+)"
 CHAIN = re.compile(rf"\b(?P<kind>[Rr]esolutions?|[Dd]ecisions?)\s+(?P<items>{_NUM}{_DATE}(?:{_LINK}{_NUM}{_DATE})*)")
 _ITEM = re.compile(rf"(?P<num>{_NUM})(?:\s+of\s+\d{{1,2}}\s+[A-Z][a-z]+\s+(?P<year>\d{{4}}))?")

@@ -17,7 +17,7 @@ from pipeline.en.lexicon import cardinal_to_int
 
 _COUNT = r"(?P<n>\d+|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)"
 _NAMES = r"(?:\s*\((?P<names>[^)]*)\))?"
-_YES = re.compile(rf"\bby\s+{_COUNT}\s+votes?(?:\s+in\s+favour)?{_NAMES}", re.IGNORECASE)
+_YES = re.compile(rf"\b(?:by|b_v|hy)\s+{_COUNT}\s+votes?(?:\s+in\s+favour)?{_NAMES}", re.IGNORECASE)
 _NO = re.compile(rf"\bto\s+{_COUNT}(?:\s+against)?{_NAMES}", re.IGNORECASE)
 _ABSTAIN = re.compile(rf"\b{_COUNT}\s+abstentions?{_NAMES}", re.IGNORECASE)
 _UNANIMOUS = re.compile(r"\b\w{0,4}nim\w{0,4}sly\b|\bunanim|\bu\w?an\w{2,5}sly\b", re.IGNORECASE)

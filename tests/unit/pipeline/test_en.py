@@ -315,6 +315,33 @@ def test_page_numbers_alone_stay_page_numbers() -> None:
     assert not [s for s in _doc(text).segments if s.kind == "footnote"]
 
 
+def test_the_end_of_an_item_printed_above_its_heading() -> None:
+    """A 1979 page read out of column order: paragraphs 5-7 and the adoption line stand above the
+    heading; the Council's decision between them is the page's other text."""
+    text = (
+        "5. Requests the Commission to submit its report to\nthe Security Council by 1 July 1979;\n"
+        "6. Requests the Secretary-General to provide the\nCommission with the necessary facilities;\n\n"
+        "At its 2134th meeting, on 22 March 1979, the Council decided to invite the representative\n"
+        "of Saudi Arabia to participate.\n\n"
+        "Adopted at the 2134th meeting b_v 12 votes to none,\nwith 3 abstentions (Norway,\n"
+        "United States of America).\n\nResolution 446 (1979)\nof 22 March 1979\n\nThe Security Council,\n"
+        "Stressing the urgent need to achieve a just and lasting peace,\n"
+        "1. Determines that the policy of Israel has no legal validity;\n"
+        "2. Strongly deplores the failure of Israel to abide by General Assembly resolutions 2253 (ES-V) and 2254"
+        " (ES-V) of 4 and 14 July 1967, 32/5 of 28 October 1977 and 33/113 of 18 December 1978;\n"
+        "3. Calls once more upon Israel;\n4. Establishes a commission;\n"
+    )
+    doc = _doc(text, "sres-446-1979.en.txt")
+    assert [s.num for s in doc.segments if s.kind == "operative"] == ["1", "2", "3", "4", "5", "6"]
+    operative = {s.num: s.text for s in doc.segments if s.kind == "operative"}
+    assert operative["6"] == "Requests the Secretary-General to provide the Commission with the necessary facilities;"
+    assert (doc.meta.symbol, doc.meta.meeting, doc.meta.vote) == ("S/RES/446 (1979)", 2134, "recorded_vote")
+    assert doc.meta.vote_counts is not None
+    assert doc.meta.vote_counts.abstaining == ["Norway", "United States of America"]
+    assert any(s.kind == "context" and s.text.startswith("At its 2134th meeting") for s in doc.segments)
+    assert {"A/RES/32/5", "A/RES/33/113", "A/RES/2254 (ES-V)"} <= {e.value for e in doc.entities}
+
+
 class TestYearbook:
     PAGE = """Decision
 
