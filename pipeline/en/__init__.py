@@ -21,6 +21,9 @@ _MARKERS = MarkerGrammar(
     not_after=lexicon.COUNT_NOUNS,
 )
 _PARAGRAPH_OPENERS = re.compile(lexicon.PREAMBLE_OPENERS.pattern + "|" + lexicon.OPERATIVE_OPENERS.pattern)
+#: A recital's participle as OCR garbles it (``Hai·ing``, ``Ha1•i11g``, ``Belie1•i11g``): a capitalised
+#: word with a character no English word has, ending as a participle does, before a lower-case word.
+_OCR_PARTICIPLE = re.compile(r"^[A-Z](?=[a-z]{0,6}[^A-Za-z\s])[^\s]{2,13}(?:ing|i11g|il1g|1ng|11g)\s+[a-z]")
 _FRENCH = frozenset(
     [
         "le",
@@ -89,7 +92,7 @@ def _continues(previous: str, line: str, _broke: bool, complete: bool) -> bool:
         return True
     if not complete:
         return True
-    if _PARAGRAPH_OPENERS.match(line):
+    if _PARAGRAPH_OPENERS.match(line) or _OCR_PARTICIPLE.match(line):
         return False
     return previous.endswith(",")
 

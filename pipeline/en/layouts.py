@@ -255,7 +255,7 @@ FORMULAS: tuple[Rule, ...] = (
     # as OCR reads it: ``The General .·1ssem/lly,``, ``The .')ecurity Council,``, ``17,e Security Council,``
     _r(
         "ocr",
-        r"^(?:T\S{1,3}|17,e)\s+(?P<organ>G\S{2,6}\s*,?\s*\S{0,3}s\S{0,2}m\S*|\S{0,3}ec\S{0,3}r\S*\s+C\S{3,7})\s*[,.;:]?$",
+        r"^(?:T\S{1,3}|17,e)\s+(?P<organ>G\S{2,6}\s*,?\s*\S{0,3}s\S{0,2}m\S*|\S{0,3}e[cm]\S{0,3}r\S*\s+C\S{3,7})\s*[,.;:]?$",
         "formula",
         _formula,
     ),
@@ -298,7 +298,7 @@ CLOSING: tuple[Rule, ...] = (
         "yearbook",
         # ``al the`` as OCR reads ``at the``; the word ``meeting`` may wrap to the next line
         rf"^Adopted\b.*?\ba[tl] (?:its|the)\s+(?P<m>\d+)(?:st|nd|rd|th|d)?\s*(?:{_MEETING_KIND}"
-        r"(?:meeting|\S*ee\S*g)\b(?P<rest>.*))?$",
+        r"(?:meeting|\S*ee\S*g|mee\S{2,5})\b(?P<rest>.*))?$",
         "adoption",
         _closing_adoption,
         _I,

@@ -342,6 +342,19 @@ def test_the_end_of_an_item_printed_above_its_heading() -> None:
     assert {"A/RES/32/5", "A/RES/33/113", "A/RES/2254 (ES-V)"} <= {e.value for e in doc.entities}
 
 
+def test_ocr_of_a_1976_volume() -> None:
+    """``17,e Semrity Cou11dl,``, participles with OCR noise (``Hal'ing``), ``meeti111``."""
+    doc = _doc(
+        "17,e Semrity Cou11dl,\nRecalling its resolution 384 (1975),\n"
+        "Hai·ing considered the report of the Secretary-General,\nHal'ing heard the statements of Portugal,\n"
+        "1. Calls upon all States to respect the territorial integrity of East Timor;\n"
+        "Adopted at the 1914th meeti111 by 12 votes to none, with 2 abstentions (Japan, United States of America).\n"
+    )
+    assert doc.meta.body == "Security Council"
+    assert len([s for s in doc.segments if s.kind == "preamble"]) == 3
+    assert (doc.meta.meeting, doc.meta.vote) == (1914, "recorded_vote")
+
+
 class TestYearbook:
     PAGE = """Decision
 
