@@ -32,6 +32,10 @@ _ORD = ORDINAL.pattern
 _MEETING_KIND = r"(?:\((?:closed|private|resumed)\)\s+)?"
 
 
+#: A year of the 1900s as OCR reads it in a heading: ``I 97 6``, ``l976``.
+_OCR_YEAR = r"[1Il]\s?9\s?\d\s?\d"
+
+
 def _r(layout: str, pattern: str, role: str, sets: Any = nothing, flags: int = 0) -> Rule:
     return Rule(layout, re.compile(pattern, flags), role, sets)
 
@@ -120,7 +124,8 @@ def _old_number(m: re.Match[str]) -> Mapping[str, Any]:
 
 
 def _sc_number(m: re.Match[str]) -> Mapping[str, Any]:
-    return {"symbol": f"S/RES/{_ocr_number(m.group('n'))} ({m.group('y')})", "body": SC, "doc_type": "resolution"}
+    year = re.sub(r"\s", "", m.group("y")).replace("I", "1").replace("l", "1")
+    return {"symbol": f"S/RES/{_ocr_number(m.group('n'))} ({year})", "body": SC, "doc_type": "resolution"}
 
 
 def _sc_yearbook(m: re.Match[str]) -> Mapping[str, Any]:
@@ -203,6 +208,8 @@ HEADER: tuple[Rule, ...] = (
     _r("yearbook", r"^Resolutions? adopted (?:on the reports? of|without reference to)\b.*$", "section", nothing, _I),
     _r("ga", r"^(?P<s>(?:ES-|S-)?\d+)/(?P<n>\d+)\s*\.(?:\s+(?P<title>.+))?$", "title", _number),
     _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>\d{4})\s?\)$", "symbol", _sc_number),
+    # a year as OCR reads it: ``( I 97 6)``
+    _r("yearbook", rf"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>{_OCR_YEAR})\s?\)$", "symbol", _sc_number),
     # the heading and its date joined (a compilation page's later item, assembled as a paragraph)
     _r(
         "yearbook",
@@ -212,7 +219,7 @@ HEADER: tuple[Rule, ...] = (
     ),
     _r(
         "sc",
-        rf"^Adopted\b.*?\bat its (?P<m>\d+)(?:st|nd|rd|th|d)\s+{_MEETING_KIND}meeting\b(?P<rest>.*)$",
+        rf"^Adopted\b.*?\ba[tl] (?:its|the) (?P<m>\d+)(?:st|nd|rd|th|d)\s+{_MEETING_KIND}meeting\b(?P<rest>.*)$",
         "adoption",
         _sc_adopted,
         _I,
@@ -372,7 +379,7 @@ ITEM_HEADINGS: tuple[Rule, ...] = (
     ),
     _r(
         "yearbook",
-        rf"^(?:RESOLUTION|Resolution)\s+(?P<n>{_NUM})\s*\(\s?(?:\d{{4}}|{_SESS})\s?\)",
+        rf"^(?:RESOLUTION|Resolution)\s+(?P<n>{_NUM})\s*\(\s?(?:\d{{4}}|{_OCR_YEAR}|{_SESS})\s?\)",
         "resolution",
         _item_number,
     ),

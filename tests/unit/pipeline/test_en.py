@@ -355,6 +355,15 @@ def test_ocr_of_a_1976_volume() -> None:
     assert (doc.meta.meeting, doc.meta.vote) == (1914, "recorded_vote")
 
 
+def test_a_heading_whose_year_ocr_split() -> None:
+    """``Resolution 396 ( I 97 6)`` and an adoption line *at the* Nth meeting before the formula."""
+    doc = _doc(
+        "Resolution 396 ( I 97 6)\nof 22 October 1976\n\nAdopted at the 1964th meeting by 13 votes to none.\n\n"
+        "The Security Council,\nRecalling its resolutions 338 (1973),\n1. Decides to renew the mandate.\n"
+    )
+    assert (doc.meta.symbol, doc.meta.adopted_on, doc.meta.meeting) == ("S/RES/396 (1976)", "1976-10-22", 1964)
+
+
 class TestYearbook:
     PAGE = """Decision
 
