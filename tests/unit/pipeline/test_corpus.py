@@ -15,7 +15,7 @@ from pipeline.run import process
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 #: Per language, the overall score the corpus gold must keep.
-FLOORS = {"zh": 0.99, "en": 0.90}
+FLOORS = {"zh": 0.99, "en": 0.93}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_each_language_keeps_its_score(outputs: dict[str, dict], language: str) 
 
 HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "heldout"
 #: The held-out set (texts the rules were not written from; see its README): its floor, per language.
-HELDOUT_FLOORS = {"en": 0.85}
+HELDOUT_FLOORS = {"en": 0.90}
 
 
 @pytest.mark.parametrize("language", sorted(HELDOUT_FLOORS))
