@@ -21,6 +21,11 @@ _DATE = re.compile(
     rf"|(?<![\d\w])(?P<mo>{_MONTH})\s+(?P<yo>\d{{4}})(?!\d)"
 )
 _MONTH_WORD = re.compile(_MONTH)
+_LIST_ITEM = re.compile(rf"(?P<d1>{_DAY})(?:\s+and\s+(?P<d2>{_DAY}))?\s+(?P<mo>{_MONTH})(?:,\s*|\s+and\s+)")
+_LIST = re.compile(
+    rf"(?<![\d/])(?:{_DAY}(?:\s+and\s+{_DAY})?\s+(?:{_MONTH})(?:,\s*|\s+and\s+))+"
+    rf"(?:{_DAY}\s+and\s+)?(?P<last>{_DAY})\s+(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})(?!\d)"
+)
 #: How far around a month name a date can reach (``31 August to 8 September 2001``).
 _BEFORE, _AFTER = 40, 12
 
@@ -49,6 +54,26 @@ def _windows(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _dates(text: str, start: int, end: int) -> Iterator[DateMention]:
+    found = list(_full_dates(text, start, end))
+    taken = {d.start for d in found}
+    yield from sorted([*found, *(d for d in _listed(text, start, end) if d.start not in taken)], key=lambda d: d.start)
+
+
+def _listed(text: str, start: int, end: int) -> Iterator[DateMention]:
+    """Days and months listed before the year they share: *5 and 22 July, 6 and 21 August and 20
+    September 1991* (a month later than the last one's is of the year before)."""
+    for m in _LIST.finditer(text, start, end):
+        year, last = int(m.group("y")), MONTHS[m.group("m")]
+        for item in _LIST_ITEM.finditer(text, m.start(), m.start("last")):
+            month = MONTHS[item.group("mo")]
+            item_year = year - 1 if month > last else year
+            for group in ("d1", "d2"):
+                if item.group(group) and (value := iso(item_year, month, int(item.group(group)))):
+                    end_at = item.end("mo") if group == "d2" or not item.group("d2") else item.end(group)
+                    yield DateMention(item.start(group), end_at, value, "day")
+
+
+def _full_dates(text: str, start: int, end: int) -> Iterator[DateMention]:
     for m in _DATE.finditer(text, start, end):
         if m.group("mm"):
             if value := iso(int(m.group("yy")), MONTHS[m.group("mm")], int(m.group("dd"))):
@@ -61,7 +86,8 @@ def _dates(text: str, start: int, end: int) -> Iterator[DateMention]:
         year, month, day = int(m.group("y")), MONTHS[m.group("m")], int(m.group("d"))
         if m.group("d1"):
             first_month = MONTHS[m.group("m1")] if m.group("m1") else month
-            first_year = int(m.group("y1")) if m.group("y1") else year
+            # a range over the new year gives its year once: 27 December to 3 January 2022
+            first_year = int(m.group("y1")) if m.group("y1") else year - (first_month > month)
             if value := iso(first_year, first_month, int(m.group("d1"))):
                 yield DateMention(
                     m.start("d1"),

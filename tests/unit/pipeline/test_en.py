@@ -435,6 +435,12 @@ class TestGrammar:
             ("its declaration of October 1970", ["1970-10"]),
             ("in 2030", []),
             ("the address of April 2nd 2020", ["2020-04-02"]),
+            (
+                "letters dated 5 and 22 July, 6 and 21 August and 20 September 1991",
+                ["1991-07-05", "1991-07-22", "1991-08-06", "1991-08-21", "1991-09-20"],
+            ),
+            ("on 29 August and 4 and 20 September 1991", ["1991-08-29", "1991-09-04", "1991-09-20"]),
+            ("from 27 December to 3 January 2022", ["2021-12-27", "2022-01-03"]),
         ],
     )
     def test_dates(self, text: str, values: list[str]) -> None:
