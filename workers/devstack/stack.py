@@ -12,7 +12,9 @@ Starts, in this order, and stops in the reverse order:
 5. Flower on 127.0.0.1 with HTTP basic auth: ``flower.basic_auth``, or a generated password kept
    in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password);
 6. the intake (``workers.intake.service.IntakeService``) and the web server, in this process's
-   threads (last: gRPC's threads make a later fork of a child unsafe).
+   threads (last: gRPC's threads make a later fork of a child unsafe);
+7. ``<data_dir>/runtime.json``: where all of it listens, for the other commands
+   (``workers.devstack.runtime``; no secrets), removed again by ``stop()``.
 
 Each child runs in its own session (process group), so Ctrl-C reaches only ``docpipe up``, which
 then stops the children in order. Children also get SIGTERM if ``docpipe up`` dies (Linux
@@ -155,6 +157,8 @@ class Stack:
         self.worker_name = f"docpipe-up-{os.getpid()}@{socket.gethostname()}"
         #: Why ``wait`` returned early (a child exited), or None.
         self.failure: str | None = None
+        #: ``<data_dir>/runtime.json`` once the stack is up (removed by ``stop``).
+        self.runtime_file: Path | None = None
 
     # -- start ------------------------------------------------------------------------------------
 
@@ -184,6 +188,9 @@ class Stack:
         if self.options.flower:  # before the intake: no gRPC thread may run while a child is forked
             self._start_flower()
         self._start_intake()
+        from workers.devstack.runtime import write_runtime
+
+        self.runtime_file = write_runtime(self.settings, pid=os.getpid(), flower_url=self.flower_url)
         log.info("stack up", seconds=round(time.monotonic() - began, 1))
 
     def _start_seaweed(self) -> tuple[Any, Any]:
@@ -356,6 +363,8 @@ class Stack:
                 f"flower        {self.flower_url}  pid {self.flower.pid if self.flower else '-'}  (basic auth: {where})"
             )
         lines.append(f"events        exchange {s.publish.exchange} on {redact_url(s.publish_url)}")
+        if self.runtime_file is not None:
+            lines.append(f"runtime       {self.runtime_file}  (where everything listens, for the other commands)")
         return lines
 
     def wait(self, stop: threading.Event) -> None:
@@ -372,6 +381,11 @@ class Stack:
     def stop(self) -> None:
         """Intake, Flower, worker, PostgreSQL, Valkey, SeaweedFS: each stopped even if another fails to."""
         grace = self.options.grace
+        if self.runtime_file is not None:
+            from workers.devstack.runtime import remove_runtime
+
+            remove_runtime(self.settings, pid=os.getpid())
+            self.runtime_file = None
         for name, part in [
             ("intake", self.intake),
             ("flower", self.flower),
