@@ -13,7 +13,8 @@ import pytest
 
 from tests.integration.operators_rig import OperatorsRig, rabbitmqctl, wait_for
 from workers.devstack.stack import PROJECT_ROOT
-from workers.intake.dropfolder import DONE_DIR, FAILED_DIR, SUMMARY_FILE
+from workers.intake.dropfeedback import SUMMARY_FILE
+from workers.intake.dropfolder import DONE_DIR, FAILED_DIR
 from workers.intake.service import IntakeService
 from workers.storage.seaweed import SeaweedServer
 

@@ -12,12 +12,9 @@ as an unreadable file) moves it to ``<drop>/.failed/`` next to a ``<name>.reason
 outage or a missing bucket leaves the file in place to be tried again at the next poll, however
 long it lasts: a file is never deleted and never lost.
 
-The outcome comes back too (with ``outcome``, a lookup of the catalog): a file in ``.done/`` whose
-processing failed moves on to ``.failed/`` with ``<name>.reason.txt`` (the key, the failure's
-code and reason); a published or duplicate one stays in ``.done/``. Files never taken are listed
-with the reason in ``<drop>/.docpipe-summary.txt`` (temporary, system, hidden, not a regular
-file), rewritten when it changes, together with the counts of this run. Outcomes are followed
-for the files uploaded since the watcher started (a restart leaves earlier ones in ``.done/``).
+The outcome comes back too (``workers.intake.dropfeedback``, given ``outcome``, a lookup of the
+catalog): a file whose processing failed moves on from ``.done/`` to ``.failed/`` with its
+``<name>.reason.txt``, and ``<drop>/.docpipe-summary.txt`` lists what was skipped and why.
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from schemas.events import ObjectEvent
 from workers.errors import ObjectNotFoundError, TransientError
 from workers.ignore import is_ignored_path
+from workers.intake.dropfeedback import SUMMARY_FILE, DropFeedback, Outcome, skip_reason
 from workers.intake.upload import (
     Nudge,
     ObjectWriter,
@@ -49,12 +47,6 @@ log = logging.getLogger(__name__)
 #: Where uploaded files go, and files that could not be uploaded or processed, inside the drop folder.
 DONE_DIR = ".done"
 FAILED_DIR = ".failed"
-#: What was skipped and why, and the counts of this run (a hidden file: never uploaded itself).
-SUMMARY_FILE = ".docpipe-summary.txt"
-#: Upload states after which nothing more happens (the catalog's terminal states).
-FINISHED_STATES = frozenset({"published", "duplicate", "failed", "superseded"})
-#: ``outcome(bucket, key, etag)``: the upload's (state, failure code, failure reason), None if unknown.
-Outcome = Callable[[str, str, str], tuple[str, str | None, str | None] | None]
 
 Signature = tuple[int, int]  # (size, mtime_ns)
 
@@ -81,34 +73,6 @@ class PollReport:
     skipped: dict[str, str] = field(default_factory=dict)
     pending: int = 0
     store_down: bool = False
-
-
-@dataclass
-class _Awaiting:
-    """An uploaded file in ``.done/`` whose outcome is not known yet."""
-
-    rel: str
-    key: str
-    etag: str
-    path: Path
-
-
-def skip_reason(rel: PurePosixPath) -> str | None:
-    """Why a local file is never uploaded (``workers.ignore``'s rules), or None."""
-    from workers.ignore import IGNORED_FOLDERS, IGNORED_NAMES, IGNORED_PREFIXES, TEMP_SUFFIXES
-
-    name = rel.name.lower()
-    if any(part.lower() in IGNORED_FOLDERS for part in rel.parts[:-1]):
-        return "inside a system folder"
-    if name in IGNORED_NAMES:
-        return "a system file"
-    if name.startswith(IGNORED_PREFIXES):
-        return "a lock or resource-fork file"
-    if name.endswith(TEMP_SUFFIXES):
-        return "a temporary file (still being downloaded or edited?)"
-    if any(part.startswith(".") for part in rel.parts):
-        return "a hidden file or folder"
-    return "ignored" if is_ignored_path(rel) else None
 
 
 def _signature(path: Path) -> Signature:
@@ -150,14 +114,7 @@ class DropFolderWatcher:
         self._seen: dict[PurePosixPath, _Seen] = {}
         #: Handled files that could not be moved away, with the signature they had.
         self._stuck: dict[PurePosixPath, Signature] = {}
-        self.outcome = outcome
-        #: Uploaded files whose outcome is awaited, oldest first.
-        self._awaiting: list[_Awaiting] = []
-        #: Files never taken (relative path -> why), as of the last scan.
-        self._skipped: dict[str, str] = {}
-        #: Counts of this run, for the summary file.
-        self.totals: dict[str, int] = {"uploaded": 0, "upload failed": 0, "processing failed": 0, "processed": 0}
-        self._summary_text = ""
+        self.feedback = DropFeedback(self.path, bucket, self.path / DONE_DIR, self.path / FAILED_DIR, outcome)
 
     # -- scanning ---------------------------------------------------------------------------------
 
@@ -186,7 +143,7 @@ class DropFolderWatcher:
                     found[rel] = (st.st_size, st.st_mtime_ns)
                 else:
                     skipped[rel.as_posix()] = "not a regular file (a link, a pipe or a device)"
-        self._skipped = skipped
+        self.feedback.skipped = skipped
         return found
 
     def _observe(self, found: dict[PurePosixPath, Signature], now: float) -> None:
@@ -230,82 +187,15 @@ class DropFolderWatcher:
                 break  # no use trying the other files now: all wait for the next poll
         report.pending = len(self._seen) - len(report.uploaded) - len(report.failed)
         self._prune_empty_dirs({rel.parts[0] for rel in ready if len(rel.parts) > 1})
-        self._follow_outcomes(report)
-        report.skipped = dict(self._skipped)
-        self._write_summary()
+        report.processing_failed = self.feedback.follow()
+        report.skipped = dict(self.feedback.skipped)
+        self.feedback.write_summary()
         return report
 
-    # -- outcomes and the summary -------------------------------------------------------------------
-
-    def _follow_outcomes(self, report: PollReport) -> None:
-        """Move the uploaded files whose processing failed from ``.done/`` to ``.failed/``."""
-        if self.outcome is None or not self._awaiting:
-            return
-        still: list[_Awaiting] = []
-        for item in self._awaiting:
-            try:
-                found = self.outcome(self.bucket, item.key, item.etag)
-            except Exception as exc:  # the catalog is down: ask again at the next poll
-                log.warning("drop folder: outcome of %s unknown for now: %s", item.rel, exc)
-                still.append(item)
-                continue
-            if found is None or found[0] not in FINISHED_STATES:
-                still.append(item)
-            elif found[0] == "failed":
-                self._processing_failed(item, found[1] or "failed", found[2] or "", report)
-            else:
-                self.totals["processed"] += 1
-        self._awaiting = still
-
-    def _processing_failed(self, item: _Awaiting, code: str, reason: str, report: PollReport) -> None:
-        relative = item.path.relative_to(self.path / DONE_DIR)
-        target = self.path / FAILED_DIR / relative
-        n = 1
-        while target.exists() or Path(f"{target}.reason.txt").exists():
-            target = (self.path / FAILED_DIR / relative).with_name(f"{relative.stem}-{n}{relative.suffix}")
-            n += 1
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(item.path, target)
-        except OSError as exc:  # moved or removed by its owner: the reason still goes where it would have
-            log.error("drop folder: could not move %s to %s: %s", item.path, FAILED_DIR, exc)
-        note = target.with_name(target.name + ".reason.txt")
-        note.parent.mkdir(parents=True, exist_ok=True)
-        note.write_text(
-            f"{item.rel}\nuploaded as {self.bucket}/{item.key}; processing failed\n{code}: {reason}\n", encoding="utf-8"
-        )
-        self._prune_done(item.path.parent)
-        self.totals["processing failed"] += 1
-        report.processing_failed.append(item.rel)
-        log.error("drop folder: processing of %s failed (%s: %s); moved to %s", item.rel, code, reason, FAILED_DIR)
-
-    def _prune_done(self, folder: Path) -> None:
-        done = self.path / DONE_DIR
-        while folder != done and done in folder.parents:
-            try:
-                folder.rmdir()  # only succeeds when empty
-            except OSError:
-                return
-            folder = folder.parent
-
-    def summary(self) -> str:
-        """What this run took and what it skipped, with the reasons."""
-        lines = ["docpipe drop folder: " + ", ".join(f"{n} {what}" for what, n in self.totals.items())]
-        if self._awaiting:
-            lines.append(f"{len(self._awaiting)} uploaded, waiting for their outcome")
-        lines.append(f"skipped ({len(self._skipped)}):" if self._skipped else "skipped: nothing")
-        lines += [f"  {rel}: {why}" for rel, why in sorted(self._skipped.items())]
-        return "\n".join(lines) + "\n"
-
-    def _write_summary(self) -> None:
-        text = self.summary()
-        if text == self._summary_text:
-            return
-        try:
-            (self.path / SUMMARY_FILE).write_text(text, encoding="utf-8")
-            self._summary_text = text
-        except OSError as exc:
-            log.warning("drop folder: could not write %s: %s", SUMMARY_FILE, exc)
+    @property
+    def totals(self) -> dict[str, int]:
+        """Counts of this run: uploaded, upload failed, processing failed, processed."""
+        return self.feedback.totals
 
     def _handle(self, rel: PurePosixPath, stamp: str, report: PollReport) -> None:
         seen = self._seen[rel]
@@ -335,9 +225,7 @@ class DropFolderWatcher:
         moved = self._move(rel, self.path / DONE_DIR, stamp)
         self._seen.pop(rel, None)
         report.uploaded.append(key)
-        self.totals["uploaded"] += 1
-        if moved is not None and self.outcome is not None and etag:
-            self._awaiting.append(_Awaiting(rel.as_posix(), key, etag.strip('"'), moved))
+        self.feedback.uploaded(rel.as_posix(), key, etag, moved)
         log.info("drop folder: uploaded %s as %s/%s (etag %s)", rel, self.bucket, key, etag)
         nudge(self.on_uploaded, event)
 
@@ -363,7 +251,7 @@ class DropFolderWatcher:
             note.write_text(f"{rel.as_posix()}\n{reason}\n", encoding="utf-8")
         self._seen.pop(rel, None)
         report.failed.append(rel.as_posix())
-        self.totals["upload failed"] += 1
+        self.feedback.upload_failed()
         log.error("drop folder: %s moved to %s: %s", rel, FAILED_DIR, reason)
 
     def _move(self, rel: PurePosixPath, under: Path, stamp: str) -> Path | None:
