@@ -122,15 +122,25 @@ class OperatorsRig:
         if flower:
             self._start_flower()
 
-    def _start_flower(self) -> None:
+    def restart_flower(self) -> None:
+        """Stop Flower (it saves its state) and start it again on the same database."""
+        flower = next(p for p in self.processes if p.name == "flower")
+        flower.stop(20)
+        self.processes.remove(flower)
+        self._start_flower(warm_up=False)
+
+    def _start_flower(self, *, warm_up: bool = True) -> None:
         port = self.settings.flower.port
-        command = [sys.executable, "-m", "celery", "-A", "workers", "flower", "--address=127.0.0.1", f"--port={port}"]
+        command = [sys.executable, "-m", "celery", "-A", "workers", "flower", "--address=127.0.0.1", f"--port={port}",
+                   "--persistent=True", f"--db={self.tmp / 'flower.db'}"]  # fmt: skip  # as docpipe up runs it
         flower = ManagedProcess(
             "flower", command, self.tmp / "flower.log", self.env() | {"FLOWER_BASIC_AUTH": FLOWER_AUTH}
         )
         flower.start(cwd=PROJECT_ROOT)
         self.processes.append(flower)
         wait_until(lambda: self.flower_get("/healthcheck") is not None, 60, "flower", flower)
+        if not warm_up:
+            return
         # Flower answers before its event receiver listens: a first task it sees proves it does
         data = unique_seed()
 

@@ -105,3 +105,19 @@ def test_failed_message_is_acknowledged_and_announced(rig: OperatorsRig) -> None
     attempts = rig.catalog.row("test", "SELECT attempts FROM uploads WHERE bucket = %s AND key = %s", (bucket, key))
     assert attempts is not None and attempts["attempts"] == 1
     assert rig.processes[0].exit_code is None, "the worker is still running"
+
+
+def test_history_survives_a_restart_of_flower(rig: OperatorsRig) -> None:
+    """Flower runs persistent (as ``docpipe up`` starts it): after a restart the failed task is still listed."""
+    key = f"bad/{uuid.uuid4().hex[:6]}.txt"
+    rig.upload(key, EMPTY_INPUT)
+    assert rig.wait_done(key) == {key: "failed"}
+    name = f"process {rig.settings.storage.inbox_bucket}/{key}"
+
+    def failed_task() -> dict[str, Any] | None:
+        return next((t for t in flower_tasks(rig).values() if t.get("name") == name and t["state"] == "FAILURE"), None)
+
+    before = wait_for(failed_task, 30, "Flower to list the failure")
+    rig.restart_flower()
+    after = wait_for(failed_task, 30, "the failure to be listed after the restart")
+    assert after["uuid"] == before["uuid"] and after["exception"] == before["exception"]

@@ -10,7 +10,8 @@ Starts, in this order, and stops in the reverse order:
    migrated to the latest schema either way;
 4. a Celery worker (``celery -A workers worker``) with the stack's ``DOCPIPE_*`` environment;
 5. Flower on 127.0.0.1 with HTTP basic auth: ``flower.basic_auth``, or a generated password kept
-   in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password);
+   in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password); its task
+   history persisted in ``<data_dir>/flower.db`` so a restart keeps it;
 6. the intake (``workers.intake.service.IntakeService``) and the web server, in this process's
    threads (last: gRPC's threads make a later fork of a child unsafe);
 7. ``<data_dir>/runtime.json``: where all of it listens, for the other commands
@@ -319,6 +320,10 @@ class Stack:
             "flower",
             f"--address={flower.host}",
             f"--port={flower.port}",
+            # the task history survives a restart: saved every minute and on stop, under the data dir
+            "--persistent=True",
+            f"--db={self.data_dir / 'flower.db'}",
+            "--state_save_interval=60000",
         ]
         self.flower = ManagedProcess("flower", command, self.logs / "flower.log", env)
         self.flower.start(cwd=PROJECT_ROOT)
