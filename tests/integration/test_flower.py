@@ -73,9 +73,9 @@ def test_bad_input_is_a_failure_task_with_its_reason(rig: OperatorsRig) -> None:
     assert bad["uuid"] == failure["task_id"]
     assert "DocumentFailedError" in bad["exception"]
     assert f"{failure['code']}: {failure['reason']}" in bad["exception"], bad["exception"]
-    assert by_name[f"process {bucket}/good/res.txt"]["state"] == "SUCCESS"
-    duplicate = by_name[f"process {bucket}/good/copy.txt"]
-    assert duplicate["state"] == "SUCCESS" and duplicate["result"] == "'duplicate'", duplicate
+    for key in ("good/res.txt", "good/copy.txt"):  # either may be the duplicate: two pool processes race
+        task = by_name[f"process {bucket}/{key}"]
+        assert task["state"] == "SUCCESS" and task["result"] == repr(states[key]), task
 
 
 def test_failed_message_is_acknowledged_and_announced(rig: OperatorsRig) -> None:

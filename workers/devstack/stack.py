@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import secrets
 import socket
@@ -341,6 +342,22 @@ class Stack:
                 return False
 
         wait_until(answers, self.options.start_timeout, "flower", self.flower)
+
+        def hears_the_worker() -> bool:
+            """Flower answers before its event receiver listens: a heartbeat of this worker proves it
+            does, so the first document's task events are not missed."""
+            request = urllib.request.Request(
+                f"{self.flower_url}/workers?json=1", headers={"Authorization": f"Basic {token}"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=1) as response:
+                    workers = json.loads(response.read()).get("data", [])
+            except (OSError, ValueError):
+                return False
+            return any(w.get("hostname") == self.worker_name and w.get("status") for w in workers)
+
+        if self.settings.worker.events:
+            wait_until(hears_the_worker, self.options.start_timeout, "flower's task events", self.flower)
 
     @property
     def enqueue(self) -> Any:
