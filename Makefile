@@ -15,11 +15,15 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-# Debian's docker-compose (v1) validates docker-compose.yml without a Docker engine (tests/unit/test_compose.py).
+# Debian's docker-compose (v1) validates docker-compose.yml without a Docker engine (tests/unit/test_compose.py);
+# Debian's prometheus package brings promtool, which checks a /metrics scrape (tests/integration/test_metrics.py).
 tools:
 	@command -v docker-compose >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; \
 	  else echo "install Debian's docker-compose (apt-get install docker-compose)"; exit 1; fi; }
+	@command -v promtool >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
+	  else echo "install Debian's prometheus package, for promtool (apt-get install prometheus)"; exit 1; fi; }
 
 # a3m (lightweight Archivematica) for the archive integration test: its own Python 3.12 venv in
 # .venv-a3m and Debian's p7zip-full, atool, unar and tree; idempotent.

@@ -209,7 +209,9 @@ def test_flower_lists_the_tasks_and_refuses_anonymous_calls(tmp_path: Path) -> N
                 status, raw = flower_get(f"{flower.group(1)}/api/tasks", auth)
                 tasks = json.loads(raw) if status == 200 else {}
             succeeded = [
-                t for t in tasks.values() if t.get("name") == "docpipe.process" and t.get("state") == "SUCCESS"
+                t
+                for t in tasks.values()
+                if str(t.get("name")).startswith("process docpipe-inbox/") and t.get("state") == "SUCCESS"
             ]
             if len(succeeded) >= 4:
                 break
@@ -219,3 +221,54 @@ def test_flower_lists_the_tasks_and_refuses_anonymous_calls(tmp_path: Path) -> N
         rest, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output + rest
     assert_nothing_left(tmp_path, output + rest)
+
+
+def docpipe(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed ``docpipe`` command line, as a user runs it."""
+    command = [str(Path(sys.executable).with_name("docpipe")), *args]
+    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_other_commands_find_the_stack_through_its_runtime_file(tmp_path: Path) -> None:
+    """``docpipe up`` writes where it listens (no secret); ``upload``, ``status`` and ``show`` run
+    with settings naming other ports still reach it; the foreground prints a line per finished
+    document; the file is gone after the stop."""
+    with running_stack(tmp_path, "--no-flower", until="docpipe is up") as (process, lines):
+        runtime_file = tmp_path / "data" / "runtime.json"
+        runtime = json.loads(runtime_file.read_text())
+        assert runtime["pid"] == process.pid and runtime["storage"]["inbox_bucket"] == "docpipe-inbox"
+        assert runtime["broker_url"].startswith("redis://127.0.0.1:") and "catalog_url" in runtime
+        assert "change-me" not in runtime_file.read_text() and "secret" not in runtime_file.read_text()
+        elsewhere = stack_env(tmp_path) | {  # a restart moved everything: these name nothing running
+            "DOCPIPE_STORAGE__ENDPOINT": f"127.0.0.1:{free_port()}",
+            "DOCPIPE_BROKER_URL": f"redis://127.0.0.1:{free_port()}/0",
+            "DOCPIPE_CATALOG__URL": f"postgresql://postgres@127.0.0.1:{free_port()}/docpipe",
+        }
+        inbox = tmp_path / "to-upload"
+        inbox.mkdir()
+        (inbox / "empty.txt").write_bytes(b"")
+        shutil.copy(sorted((PROJECT_ROOT / "seeds").glob("*.txt"))[0], inbox / "seed.txt")
+        uploaded = docpipe("upload", str(inbox), env=elsewhere, cwd=tmp_path)
+        assert uploaded.returncode == 0, uploaded.stdout + uploaded.stderr
+        assert "2 uploaded to docpipe-inbox" in uploaded.stderr
+        assert process.stdout is not None
+        finished: list[str] = []
+        while len(finished) < 2:
+            line = process.stdout.readline()
+            assert line, "".join(lines + finished)
+            if re.match(r"^\d\d:\d\d:\d\d  ", line):
+                finished.append(line)
+        assert any(" published " in f and "docpipe-inbox/seed.txt" in f for f in finished), finished
+        assert any(" failed " in f and "docpipe-inbox/empty.txt  empty: " in f for f in finished), finished
+        status = docpipe("status", "--json", env=elsewhere, cwd=tmp_path)
+        assert status.returncode == 0, status.stderr
+        assert sorted(r["state"] for r in json.loads(status.stdout)) == ["failed", "published"]
+        table = docpipe("status", "--state", "failed", env=elsewhere, cwd=tmp_path)
+        assert "empty.txt" in table.stdout and "seed.txt" not in table.stdout, table.stdout
+        shown = docpipe("show", "empty.txt", env=elsewhere, cwd=tmp_path)
+        assert shown.returncode == 0 and "FAILURE  empty: " in shown.stdout, shown.stdout + shown.stderr
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, rest
+    assert not runtime_file.exists()
+    assert_nothing_left(tmp_path, "".join(lines + finished) + rest)

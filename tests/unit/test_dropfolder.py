@@ -321,3 +321,59 @@ class TestFailures:
         settle(watcher, clock, polls=8)
         assert store.calls == 1
         assert (tmp_path / "a.txt").exists()
+
+
+class TestOutcomes:
+    """Outcomes of uploaded files, as the catalog reports them (a dict here)."""
+
+    def test_failed_processing_moves_on_to_failed_once_known(self, tmp_path: Path, store: MemoryStore,
+                                                              clock: Clock) -> None:  # fmt: skip
+        """Unknown: stays in .done/; failed: .failed/ with the reason; a catalog error: asked again."""
+        outcomes: dict[str, Any] = {}
+
+        def outcome(bucket: str, key: str, etag: str) -> Any:
+            found = outcomes.get(key)
+            if isinstance(found, Exception):
+                raise found
+            return found
+
+        watcher = DropFolderWatcher(tmp_path, store, BUCKET, stable_seconds=2.0, clock=clock, outcome=outcome)
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "bad.txt").write_text("x")
+        (tmp_path / "good.txt").write_text("yy")
+        settle(watcher, clock)
+        done = sorted(
+            p.relative_to(tmp_path / DONE_DIR).as_posix().split("-", 1)[1] for p in (tmp_path / DONE_DIR).rglob("*.txt")
+        )
+        assert done == ["good.txt", "sub/bad.txt"], done  # after the timestamp
+        outcomes["sub/bad.txt"] = ConnectionError("catalog down")
+        outcomes["good.txt"] = ("published", None, None)
+        assert watcher.poll_once().processing_failed == []
+        outcomes["sub/bad.txt"] = ("failed", "empty", "sub/bad.txt: no text")
+        assert watcher.poll_once().processing_failed == ["sub/bad.txt"]
+        moved = list((tmp_path / FAILED_DIR).rglob("bad.txt"))
+        assert len(moved) == 1 and moved[0].read_text() == "x"
+        note = moved[0].with_name("bad.txt.reason.txt").read_text()
+        assert note == "sub/bad.txt\nuploaded as inbox/sub/bad.txt; processing failed\nempty: sub/bad.txt: no text\n"
+        assert [p.name.split("-", 1)[1] for p in (tmp_path / DONE_DIR).rglob("*.txt")] == ["good.txt"]
+        assert watcher.totals == {"uploaded": 2, "upload failed": 0, "processing failed": 1, "processed": 1}
+
+    def test_summary_lists_what_was_skipped_and_why(self, watcher: DropFolderWatcher, tmp_path: Path) -> None:
+        """Temporary, system, hidden and non-regular files each with their reason; the summary itself not."""
+        (tmp_path / "a.pdf.crdownload").write_bytes(b"x")
+        (tmp_path / "Thumbs.db").write_bytes(b"x")
+        (tmp_path / ".hidden.txt").write_bytes(b"x")
+        (tmp_path / "__MACOSX").mkdir()
+        (tmp_path / "__MACOSX" / "._a.txt").write_bytes(b"x")
+        os.mkfifo(tmp_path / "pipe.txt")
+        report = watcher.poll_once()
+        assert report.skipped == {
+            "a.pdf.crdownload": "a temporary file (still being downloaded or edited?)",
+            "Thumbs.db": "a system file",
+            ".hidden.txt": "a hidden file or folder",
+            "__MACOSX/._a.txt": "inside a system folder",
+            "pipe.txt": "not a regular file (a link, a pipe or a device)",
+        }
+        summary = (tmp_path / ".docpipe-summary.txt").read_text()
+        assert "skipped (5):" in summary and "  Thumbs.db: a system file" in summary
+        assert ".docpipe-summary.txt" not in watcher.poll_once().skipped

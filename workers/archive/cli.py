@@ -66,9 +66,9 @@ def export_command(
     from workers.archive import sources
     from workers.archive.export import export
     from workers.archive.profile import profile_url
-    from workers.settings import get_settings
+    from workers.devstack.runtime import client_settings
 
-    settings = get_settings()
+    settings = client_settings()  # a running `docpipe up` wherever it listens
     day = since.date() if since else None
     if from_dirs:
         records = [r for folder in from_dirs for r in sources.read_output_dir(folder)]
@@ -119,9 +119,9 @@ def archive_command(doc_ids: tuple[str, ...], retry_failed: bool) -> None:
     from workers.archive.request import send_archive
     from workers.broker.app import create_app
     from workers.catalog.catalog import catalog_from_settings
-    from workers.settings import get_settings
+    from workers.devstack.runtime import client_settings
 
-    settings = get_settings()
+    settings = client_settings()  # a running `docpipe up` wherever it listens
     catalog = catalog_from_settings(settings, pool_size=1)
     app = create_app(settings, worker=False)
     unknown = 0

@@ -34,7 +34,14 @@ def send_archive(app: Any, doc_id: str, pipeline_version: str | None = None, *, 
     """Send ``docpipe.archive`` for one document; the task id."""
     request = ArchiveRequest(doc_id=doc_id, pipeline_version=pipeline_version, retry_failed=retry_failed)
     args = [request.model_dump(mode="json")]
-    result = app.send_task(ARCHIVE_TASK, args=args, queue=ARCHIVE_QUEUE, argsrepr=repr(args), kwargsrepr="{}")
+    result = app.send_task(
+        ARCHIVE_TASK,
+        args=args,
+        queue=ARCHIVE_QUEUE,
+        argsrepr=repr(args),
+        kwargsrepr="{}",
+        shadow=f"archive {doc_id[:12]}",  # the name Flower shows: the document it archives
+    )
     return str(result.id)
 
 

@@ -13,7 +13,35 @@ import click
 from workers.ignore import is_ignored_path
 
 
+def _version() -> str:
+    """``docpipe X.Y.Z (pipeline A.B.C, Python …)``: the installed distribution and the core's version."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline.version import PIPELINE_VERSION
+
+    try:
+        installed = version("docpipe")
+    except PackageNotFoundError:
+        installed = "unknown"
+    return f"docpipe {installed} (pipeline {PIPELINE_VERSION}, Python {platform.python_version()})"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    help="Print the version of docpipe and of its pipeline, and exit.",
+    callback=_print_version,
+)
 def main() -> None:
     """docpipe: UN resolutions (Chinese first) -> structured data."""
 
@@ -122,14 +150,16 @@ def evaluate(gold_dirs: tuple[Path, ...], pred_dir: Path, minimum: float, verbos
 
 
 def _attach_service_commands() -> None:
-    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status``, ``export`` and ``archive``
+    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status``, ``show``, ``export`` and ``archive``
     live in their own modules."""
     from workers.archive.cli import archive_command, export_command
     from workers.cli.service import register
+    from workers.cli.show import show
     from workers.cli.status import status
 
     register(main)
     main.add_command(status)
+    main.add_command(show)
     main.add_command(export_command)
     main.add_command(archive_command)
 

@@ -47,11 +47,11 @@ def upload(paths: tuple[Path, ...], prefix: str, bucket: str | None, no_enqueue:
     status is 1 when any upload failed. A failed nudge is only a warning: the bucket is the truth
     and the reconciler will find the object.
     """
+    from workers.devstack.runtime import client_settings
     from workers.intake.upload import UploadResult, upload_paths
-    from workers.settings import get_settings
     from workers.storage.s3 import S3ObjectStore
 
-    settings = get_settings()
+    settings = client_settings()  # a running `docpipe up` wherever it listens (its runtime file)
     store = S3ObjectStore.from_settings(settings.storage)
     target = bucket or settings.storage.inbox_bucket
     try:
@@ -143,6 +143,7 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
     options = StackOptions(flower=flower, flower_port=flower_port, concurrency=concurrency)
     stack = Stack(get_settings(), options)
     code = 0
+    follower = None
     try:
         stack.start()
         for line in stack.describe():
@@ -155,7 +156,8 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
             if not keep_running:
                 stop.set()
         if not stop.is_set():
-            click.echo("docpipe is up; Ctrl-C to stop.")
+            click.echo("docpipe is up; Ctrl-C to stop. Each finished document is one line:")
+            follower = _follow(stack)
         stack.wait(stop)
         if stack.failure:
             click.echo(f"stopping: {stack.failure}", err=True)
@@ -164,9 +166,21 @@ def up(  # noqa: PLR0917 (click passes options by keyword)
         click.echo(f"docpipe up failed: {exc}", err=True)
         code = 1
     finally:
+        if follower is not None:
+            follower.stop()
         stack.stop()
         click.echo("all stopped.", err=True)
     sys.exit(code)
+
+
+def _follow(stack: Any) -> Any:
+    """A line per finished document, from the catalog, until ``docpipe up`` stops."""
+    from workers.catalog.catalog import catalog_from_settings
+    from workers.cli.follow import FinishedFollower
+
+    follower = FinishedFollower(catalog_from_settings(stack.settings, pool_size=1), click.echo)
+    follower.start()
+    return follower
 
 
 @click.command()

@@ -10,9 +10,12 @@ Starts, in this order, and stops in the reverse order:
    migrated to the latest schema either way;
 4. a Celery worker (``celery -A workers worker``) with the stack's ``DOCPIPE_*`` environment;
 5. Flower on 127.0.0.1 with HTTP basic auth: ``flower.basic_auth``, or a generated password kept
-   in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password);
+   in ``<data_dir>/flower-auth`` (mode 0600; its path is printed, never the password); its task
+   history persisted in ``<data_dir>/flower.db`` so a restart keeps it;
 6. the intake (``workers.intake.service.IntakeService``) and the web server, in this process's
-   threads (last: gRPC's threads make a later fork of a child unsafe).
+   threads (last: gRPC's threads make a later fork of a child unsafe);
+7. ``<data_dir>/runtime.json``: where all of it listens, for the other commands
+   (``workers.devstack.runtime``; no secrets), removed again by ``stop()``.
 
 Each child runs in its own session (process group), so Ctrl-C reaches only ``docpipe up``, which
 then stops the children in order. Children also get SIGTERM if ``docpipe up`` dies (Linux
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import secrets
 import socket
@@ -155,6 +159,8 @@ class Stack:
         self.worker_name = f"docpipe-up-{os.getpid()}@{socket.gethostname()}"
         #: Why ``wait`` returned early (a child exited), or None.
         self.failure: str | None = None
+        #: ``<data_dir>/runtime.json`` once the stack is up (removed by ``stop``).
+        self.runtime_file: Path | None = None
 
     # -- start ------------------------------------------------------------------------------------
 
@@ -184,6 +190,9 @@ class Stack:
         if self.options.flower:  # before the intake: no gRPC thread may run while a child is forked
             self._start_flower()
         self._start_intake()
+        from workers.devstack.runtime import write_runtime
+
+        self.runtime_file = write_runtime(self.settings, pid=os.getpid(), flower_url=self.flower_url)
         log.info("stack up", seconds=round(time.monotonic() - began, 1))
 
     def _start_seaweed(self) -> tuple[Any, Any]:
@@ -312,6 +321,10 @@ class Stack:
             "flower",
             f"--address={flower.host}",
             f"--port={flower.port}",
+            # the task history survives a restart: saved every minute and on stop, under the data dir
+            "--persistent=True",
+            f"--db={self.data_dir / 'flower.db'}",
+            "--state_save_interval=60000",
         ]
         self.flower = ManagedProcess("flower", command, self.logs / "flower.log", env)
         self.flower.start(cwd=PROJECT_ROOT)
@@ -329,6 +342,22 @@ class Stack:
                 return False
 
         wait_until(answers, self.options.start_timeout, "flower", self.flower)
+
+        def hears_the_worker() -> bool:
+            """Flower answers before its event receiver listens: a heartbeat of this worker proves it
+            does, so the first document's task events are not missed."""
+            request = urllib.request.Request(
+                f"{self.flower_url}/workers?json=1", headers={"Authorization": f"Basic {token}"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=1) as response:
+                    workers = json.loads(response.read()).get("data", [])
+            except (OSError, ValueError):
+                return False
+            return any(w.get("hostname") == self.worker_name and w.get("status") for w in workers)
+
+        if self.settings.worker.events:
+            wait_until(hears_the_worker, self.options.start_timeout, "flower's task events", self.flower)
 
     @property
     def enqueue(self) -> Any:
@@ -356,6 +385,8 @@ class Stack:
                 f"flower        {self.flower_url}  pid {self.flower.pid if self.flower else '-'}  (basic auth: {where})"
             )
         lines.append(f"events        exchange {s.publish.exchange} on {redact_url(s.publish_url)}")
+        if self.runtime_file is not None:
+            lines.append(f"runtime       {self.runtime_file}  (where everything listens, for the other commands)")
         return lines
 
     def wait(self, stop: threading.Event) -> None:
@@ -372,6 +403,11 @@ class Stack:
     def stop(self) -> None:
         """Intake, Flower, worker, PostgreSQL, Valkey, SeaweedFS: each stopped even if another fails to."""
         grace = self.options.grace
+        if self.runtime_file is not None:
+            from workers.devstack.runtime import remove_runtime
+
+            remove_runtime(self.settings, pid=os.getpid())
+            self.runtime_file = None
         for name, part in [
             ("intake", self.intake),
             ("flower", self.flower),

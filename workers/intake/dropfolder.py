@@ -11,6 +11,10 @@ retried (a name S3 cannot store, or ``max_attempts`` failures that are not the s
 as an unreadable file) moves it to ``<drop>/.failed/`` next to a ``<name>.reason.txt``. A store
 outage or a missing bucket leaves the file in place to be tried again at the next poll, however
 long it lasts: a file is never deleted and never lost.
+
+The outcome comes back too (``workers.intake.dropfeedback``, given ``outcome``, a lookup of the
+catalog): a file whose processing failed moves on from ``.done/`` to ``.failed/`` with its
+``<name>.reason.txt``, and ``<drop>/.docpipe-summary.txt`` lists what was skipped and why.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from schemas.events import ObjectEvent
 from workers.errors import ObjectNotFoundError, TransientError
 from workers.ignore import is_ignored_path
+from workers.intake.dropfeedback import SUMMARY_FILE, DropFeedback, Outcome, skip_reason
 from workers.intake.upload import (
     Nudge,
     ObjectWriter,
@@ -39,7 +44,7 @@ from workers.intake.upload import (
 
 log = logging.getLogger(__name__)
 
-#: Where uploaded files go, and files that could not be uploaded, inside the drop folder.
+#: Where uploaded files go, and files that could not be uploaded or processed, inside the drop folder.
 DONE_DIR = ".done"
 FAILED_DIR = ".failed"
 
@@ -56,11 +61,16 @@ class _Seen:
 
 @dataclass
 class PollReport:
-    """What one poll did; ``pending`` files are still being written or waiting to settle."""
+    """What one poll did; ``pending`` files are still being written or waiting to settle.
+
+    ``failed`` could not be uploaded; ``processing_failed`` were uploaded and failed in the
+    pipeline (moved from ``.done/`` to ``.failed/``); ``skipped`` maps files never taken to why."""
 
     uploaded: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
+    processing_failed: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
     pending: int = 0
     store_down: bool = False
 
@@ -90,6 +100,7 @@ class DropFolderWatcher:
         max_attempts: int = 3,
         prefix: str = "",
         clock: Callable[[], float] = time.monotonic,
+        outcome: Outcome | None = None,
     ) -> None:
         self.path = Path(path)
         self.store = store
@@ -103,18 +114,26 @@ class DropFolderWatcher:
         self._seen: dict[PurePosixPath, _Seen] = {}
         #: Handled files that could not be moved away, with the signature they had.
         self._stuck: dict[PurePosixPath, Signature] = {}
+        self.feedback = DropFeedback(self.path, bucket, self.path / DONE_DIR, self.path / FAILED_DIR, outcome)
 
     # -- scanning ---------------------------------------------------------------------------------
 
     def _scan(self) -> dict[PurePosixPath, Signature]:
         """Every candidate file under the drop folder with its current (size, mtime)."""
         found: dict[PurePosixPath, Signature] = {}
+        skipped: dict[str, str] = {}
         for current, dirs, files in os.walk(self.path):
+            here = PurePosixPath(Path(current).relative_to(self.path).as_posix())
+            for d in dirs:
+                if is_ignored_path(d) and not (here == PurePosixPath(".") and d in (DONE_DIR, FAILED_DIR)):
+                    skipped[(here / d).as_posix() + "/"] = skip_reason(here / d / "x") or "ignored"
             dirs[:] = [d for d in dirs if not is_ignored_path(d)]  # also skips .done and .failed
             for name in files:
                 full = Path(current) / name
                 rel = PurePosixPath(full.relative_to(self.path).as_posix())
                 if is_ignored_path(rel):
+                    if rel.as_posix() != SUMMARY_FILE:
+                        skipped[rel.as_posix()] = skip_reason(rel) or "ignored"
                     continue
                 try:
                     st = full.stat(follow_symlinks=False)
@@ -122,6 +141,9 @@ class DropFolderWatcher:
                     continue
                 if st.st_mode & 0o170000 == 0o100000:  # regular files only
                     found[rel] = (st.st_size, st.st_mtime_ns)
+                else:
+                    skipped[rel.as_posix()] = "not a regular file (a link, a pipe or a device)"
+        self.feedback.skipped = skipped
         return found
 
     def _observe(self, found: dict[PurePosixPath, Signature], now: float) -> None:
@@ -165,7 +187,15 @@ class DropFolderWatcher:
                 break  # no use trying the other files now: all wait for the next poll
         report.pending = len(self._seen) - len(report.uploaded) - len(report.failed)
         self._prune_empty_dirs({rel.parts[0] for rel in ready if len(rel.parts) > 1})
+        report.processing_failed = self.feedback.follow()
+        report.skipped = dict(self.feedback.skipped)
+        self.feedback.write_summary()
         return report
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Counts of this run: uploaded, upload failed, processing failed, processed."""
+        return self.feedback.totals
 
     def _handle(self, rel: PurePosixPath, stamp: str, report: PollReport) -> None:
         seen = self._seen[rel]
@@ -192,9 +222,10 @@ class DropFolderWatcher:
             self._retry_or_fail(rel, exc, stamp, report)
             return
         event = ObjectEvent(bucket=self.bucket, key=key, size=len(data), etag=etag, source="dropfolder")
-        self._move(rel, self.path / DONE_DIR, stamp)
+        moved = self._move(rel, self.path / DONE_DIR, stamp)
         self._seen.pop(rel, None)
         report.uploaded.append(key)
+        self.feedback.uploaded(rel.as_posix(), key, etag, moved)
         log.info("drop folder: uploaded %s as %s/%s (etag %s)", rel, self.bucket, key, etag)
         nudge(self.on_uploaded, event)
 
@@ -220,6 +251,7 @@ class DropFolderWatcher:
             note.write_text(f"{rel.as_posix()}\n{reason}\n", encoding="utf-8")
         self._seen.pop(rel, None)
         report.failed.append(rel.as_posix())
+        self.feedback.upload_failed()
         log.error("drop folder: %s moved to %s: %s", rel, FAILED_DIR, reason)
 
     def _move(self, rel: PurePosixPath, under: Path, stamp: str) -> Path | None:

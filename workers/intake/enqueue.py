@@ -22,6 +22,11 @@ from workers.names import PROCESS_QUEUE, PROCESS_TASK
 from workers.settings import Settings
 
 
+def task_label(event: ObjectEvent) -> str:
+    """The name monitors (Flower) show for the task: ``process <bucket>/<key>`` (Celery's ``shadow``)."""
+    return f"process {event.bucket}/{event.key}"
+
+
 class Enqueuer:
     """``enqueue(event) -> task id | None`` (None: the catalog knows the upload)."""
 
@@ -45,7 +50,12 @@ class Enqueuer:
         try:
             # argsrepr given: Celery's own saferepr of the arguments was a quarter of send_task's CPU
             result = self.app.send_task(
-                PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args), kwargsrepr="{}"
+                PROCESS_TASK,
+                args=args,
+                queue=PROCESS_QUEUE,
+                argsrepr=repr(args),
+                kwargsrepr="{}",
+                shadow=task_label(event),
             )
         except Exception:
             if obj is not None:

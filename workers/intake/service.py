@@ -142,6 +142,7 @@ class IntakeService:
                 intake.drop_stable_seconds,
                 on_uploaded=self.enqueue,
                 poll_interval=intake.drop_poll_interval,
+                outcome=self._upload_outcome,
             )
             self._spawn("docpipe-dropfolder", self.dropfolder.run, self._stop)
         if self.enabled["minio_listener"]:
@@ -212,6 +213,13 @@ class IntakeService:
             sweep = ArchiveSweep(self.catalog, archive_sender(app), sweep_after=self.settings.archive.sweep_after)
             sweeps.append(sweep.run)
         return sweeps
+
+    def _upload_outcome(self, bucket: str, key: str, etag: str) -> tuple[str, str | None, str | None] | None:
+        """The drop folder's question to the catalog: the upload's state and failure, if it is known."""
+        from workers.catalog.catalog import ObjectRef
+
+        row = self.catalog.upload(ObjectRef(bucket, key, etag))
+        return (str(row["state"]), row.get("code"), row.get("reason")) if row else None
 
     def _handle_filer_event(self, event: ObjectEvent) -> None:
         if event.bucket == self.bucket and not is_ignored_key(event.key):

@@ -95,6 +95,8 @@ class Job:
         self.resending = False
         #: The upload's claim was dropped together with the outcome.
         self.released = False
+        #: The (code, reason) recorded by ``fail``, for the task to report.
+        self.failure: tuple[str, str] | None = None
 
     @property
     def storage(self) -> Any:
@@ -289,6 +291,7 @@ class Job:
         if self.doc_id is not None:
             self.catalog.disown(self.doc_id, self.upload_id)
         log.warning("document failed", code=code, reason=reason, dead_letter=dead_letter)
+        self.failure = (code, reason)
         return self._publish(event, "failed")
 
     def _resend(self, stored: dict[str, Any] | None, doc_id: str | None) -> str:
@@ -348,7 +351,12 @@ class Job:
 
 def handle(deps: Deps, payload: Any, *, task_id: str, retries: int = 0) -> str:
     """The task body without Celery: the outcome, or ``DeadLetter`` / a ``TransientError`` to retry."""
-    job = Job(deps, task_id)
+    return handle_job(Job(deps, task_id), payload, retries=retries)
+
+
+def handle_job(job: Job, payload: Any, *, retries: int = 0) -> str:
+    """``handle`` on a ``Job`` the caller keeps: after ``failed``, ``job.failure`` is (code, reason)."""
+    deps = job.deps
     try:
         return job.run(payload)
     except PermanentError as exc:

@@ -8,6 +8,12 @@ Thin: bind the log context, run the job, and turn what it cannot decide into bro
 - ``TransientError`` (store, catalog, broker) -> retried with the backoff of ``workers.backoff``,
   ``worker.max_retries`` times (over minutes: a 60 s outage of any one of them loses nothing);
   after the last, a failure the job could not record leaves the message to the dead-letter queue.
+- ``failed`` (recorded in the catalog, the failed bucket and a ``document.failed`` event) ->
+  ``DocumentFailedError`` is raised *after* all that, so Celery marks the task FAILURE with the
+  code and reason (what Flower and every task-event monitor shows). It is one of the task's
+  ``throws`` (logged without a traceback, never retried) and the message is acknowledged
+  (``task_acks_on_failure_or_timeout``): nothing is redelivered, the worker goes on. A
+  ``duplicate`` is a success.
 """
 
 from __future__ import annotations
@@ -23,10 +29,25 @@ from workers.backoff import Backoff
 from workers.broker.topology import dead_letter_exchange, dead_letter_queue, is_amqp
 from workers.names import DEAD_LETTER_QUEUE, PROCESS_QUEUE, PROCESS_TASK
 from workers.processing.deps import get_deps
-from workers.processing.job import DeadLetter, handle
+from workers.processing.job import DeadLetter, Job, handle_job
 from workers.settings import WorkerSettings
 
 log = structlog.get_logger("docpipe.task")
+
+
+class DocumentFailedError(Exception):
+    """The document failed and the failure is recorded: the task ends FAILURE with ``code: reason``.
+
+    Not an error of the worker: an expected outcome, reported to the task's monitors (Flower)."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[DocumentFailedError], tuple[str, str]]:
+        # the prefork pool pickles exceptions between processes: rebuild from both fields
+        return type(self), (self.code, self.reason)
 
 
 def retry_backoff(worker: WorkerSettings, *, redis: bool) -> Backoff:
@@ -52,7 +73,13 @@ def refuse(task: Any, reason: str, payload: Any) -> None:
 
 
 @shared_task(  # type: ignore[untyped-decorator]
-    bind=True, name=PROCESS_TASK, queue=PROCESS_QUEUE, ignore_result=True, max_retries=None
+    bind=True,
+    name=PROCESS_TASK,
+    queue=PROCESS_QUEUE,
+    ignore_result=True,
+    max_retries=None,
+    throws=(DocumentFailedError,),
+    acks_on_failure_or_timeout=True,
 )
 def process_object(self: Any, payload: Any) -> str:
     """``docpipe.process``: one upload, payload ``ObjectEvent.model_dump(mode="json")``."""
@@ -60,8 +87,9 @@ def process_object(self: Any, payload: Any) -> str:
     worker = deps.settings.worker
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(task_id=self.request.id, retries=self.request.retries)
+    job = Job(deps, self.request.id or "local")
     try:
-        return handle(deps, payload, task_id=self.request.id or "local", retries=self.request.retries)
+        outcome = handle_job(job, payload, retries=self.request.retries)
     except DeadLetter as exc:
         refuse(self, exc.reason, payload)
         raise  # not reached: refuse raises Reject
@@ -73,3 +101,6 @@ def process_object(self: Any, payload: Any) -> str:
         raise self.retry(exc=exc, countdown=delay) from exc
     finally:
         structlog.contextvars.clear_contextvars()
+    if outcome == "failed" and job.failure is not None:
+        raise DocumentFailedError(*job.failure)
+    return outcome

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from workers.catalog.catalog import Catalog
 from workers.settings import Settings
 from workers.storage.s3 import ObjectStore
+from workers.web.metrics import metrics_routes
 from workers.web.profiles import profile_routes
 from workers.web.webhooks import Enqueue, webhook_routes
 
@@ -36,6 +37,7 @@ def create_web_app(
     ``oai.enabled``), the webhooks, and any ``extra_routes`` (all before the webhooks' catch-all ``/{source}``)."""
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
     routes += profile_routes(settings)
+    routes += metrics_routes(settings, catalog)
     if settings.oai.enabled and catalog is not None and store is not None:
         from workers.web.oai.routes import oai_routes
 

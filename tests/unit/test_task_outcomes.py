@@ -1,0 +1,34 @@
+"""The task's report of a recorded failure: what Celery and Flower show for a failed document."""
+
+from __future__ import annotations
+
+import pickle
+
+from schemas.events import ObjectEvent
+from workers.intake.enqueue import task_label
+from workers.processing.task import DocumentFailedError, process_object
+
+
+class TestDocumentFailedError:
+    def test_message_is_code_and_reason(self) -> None:
+        """``str`` and ``repr`` carry the code and the reason (Flower shows the repr)."""
+        exc = DocumentFailedError("empty", "no text after cleaning")
+        assert str(exc) == "empty: no text after cleaning"
+        assert "empty: no text after cleaning" in repr(exc)
+
+    def test_survives_pickling_between_pool_processes(self) -> None:
+        """The prefork pool pickles exceptions: both fields come back."""
+        back = pickle.loads(pickle.dumps(DocumentFailedError("too_large", "over 10 MB")))
+        assert (back.code, back.reason, str(back)) == ("too_large", "over 10 MB", "too_large: over 10 MB")
+
+    def test_task_expects_it_and_acks_the_message(self) -> None:
+        """An expected outcome: no traceback in the log, no retry, the message acknowledged."""
+        assert DocumentFailedError in process_object.throws
+        assert process_object.acks_on_failure_or_timeout is True
+        assert not getattr(process_object, "autoretry_for", ())
+
+
+def test_task_label_names_the_key() -> None:
+    """Tasks are shown as ``process <bucket>/<key>``."""
+    event = ObjectEvent(bucket="docpipe-inbox", key="ga/res 1.txt", etag="x", source="upload")
+    assert task_label(event) == "process docpipe-inbox/ga/res 1.txt"
