@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup tools a3m demo process test lint typecheck unit bench bench-pdf chaos lock clean
+.PHONY: setup tools browser a3m demo process test lint typecheck unit bench bench-pdf chaos lock clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ tools:
 	@command -v docker-compose >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; \
 	  else echo "install Debian's docker-compose (apt-get install docker-compose)"; exit 1; fi; }
+
+# Debian's chromium and chromium-driver for the dashboard's browser test (Playwright drives the
+# system browser through executable_path; it never downloads one).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "install Debian's chromium (apt-get install chromium chromium-driver)"; exit 1; fi; }
 
 # a3m (lightweight Archivematica) for the archive integration test: its own Python 3.12 venv in
 # .venv-a3m and Debian's p7zip-full, atool, unar and tree; idempotent.
@@ -45,7 +52,7 @@ typecheck: setup
 
 # Everything CI runs: lint, types, import layers, and every test (integration included: the
 # machine's PostgreSQL and RabbitMQ, a SeaweedFS and a Valkey the fixtures start, the short chaos run).
-test: lint typecheck tools a3m
+test: lint typecheck tools browser a3m
 	$(BIN)/pytest
 
 unit: setup

@@ -122,9 +122,10 @@ def evaluate(gold_dirs: tuple[Path, ...], pred_dir: Path, minimum: float, verbos
 
 
 def _attach_service_commands() -> None:
-    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status``, ``export`` and ``archive``
-    live in their own modules."""
+    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status``, ``export``, ``archive``,
+    ``retry`` and ``reprocess`` live in their own modules."""
     from workers.archive.cli import archive_command, export_command
+    from workers.cli.operate import reprocess, retry
     from workers.cli.service import register
     from workers.cli.status import status
 
@@ -132,6 +133,8 @@ def _attach_service_commands() -> None:
     main.add_command(status)
     main.add_command(export_command)
     main.add_command(archive_command)
+    main.add_command(retry)
+    main.add_command(reprocess)
 
 
 _attach_service_commands()

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from workers.catalog.catalog import Catalog
 from workers.settings import Settings
 from workers.storage.s3 import ObjectStore
+from workers.web.dashboard import dashboard_routes
 from workers.web.profiles import profile_routes
 from workers.web.webhooks import Enqueue, webhook_routes
 
@@ -40,6 +41,7 @@ def create_web_app(
         from workers.web.oai.routes import oai_routes
 
         routes += oai_routes(settings, catalog, store)
+    routes += dashboard_routes(settings, catalog, store)
     routes += extra_routes or []
     routes += webhook_routes(settings, enqueue)
     return Starlette(routes=routes)
