@@ -21,12 +21,12 @@ tools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; \
 	  else echo "install Debian's docker-compose (apt-get install docker-compose)"; exit 1; fi; }
 
-# Debian's chromium and chromium-driver for the dashboard's browser test (Playwright drives the
+# Debian's chromium, chromium-driver and a CJK font for the dashboard's browser test (Playwright drives the
 # system browser through executable_path; it never downloads one).
 browser:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	  else echo "install Debian's chromium (apt-get install chromium chromium-driver)"; exit 1; fi; }
+	@{ command -v chromium && command -v chromedriver && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null; \
+	  else echo "install Debian's chromium (apt-get install chromium chromium-driver fonts-wqy-zenhei)"; exit 1; fi; }
 
 # a3m (lightweight Archivematica) for the archive integration test: its own Python 3.12 venv in
 # .venv-a3m and Debian's p7zip-full, atool, unar and tree; idempotent.
