@@ -150,7 +150,9 @@ def test_operator_finds_retries_and_reprocesses(stack: dict[str, Any], browser: 
     assert page.locator("#reader li.seg-operative").count() > 0
     assert page.locator("#reader mark.ent").count() > 0
     page.screenshot(path=str(out / "dashboard-document.png"), full_page=True)
-    json_view = page.request.get(base + (page.locator("table.outputs a:has-text('view')").first.get_attribute("href") or ""))
+    json_view = page.request.get(
+        base + (page.locator("table.outputs a:has-text('view')").first.get_attribute("href") or "")
+    )
     assert json_view.ok and json_view.json()["doc_id"] == first["doc_id"]
 
     # the failure: fixed in the store, retried from the Failures page

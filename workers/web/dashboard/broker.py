@@ -1,11 +1,18 @@
 """The broker as the dashboard sees it: a Celery client app (for sending tasks), queue depths and the
 workers that answer a ping, cached for a few seconds so a busy overview does not load the broker.
+
+A reading runs in a thread of its own and is waited for at most ``WAIT_SECONDS``: a broker that is
+down or slow leaves the overview with "unknown" (or the last reading) instead of a hanging page,
+and the reading lands in the cache when it finishes.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from workers.names import ARCHIVE_QUEUE, DEAD_LETTER_QUEUE, FAILED_QUEUE, PROCESS_QUEUE, PROCESS_TASK
@@ -13,8 +20,8 @@ from workers.settings import Settings
 
 #: Queues whose depth the overview shows.
 WATCHED_QUEUES = (PROCESS_QUEUE, ARCHIVE_QUEUE, FAILED_QUEUE, DEAD_LETTER_QUEUE)
-#: Seconds a broker reading is reused.
-CACHE_SECONDS = 5.0
+#: Seconds a broker reading is reused, and the longest a page waits for a new one.
+CACHE_SECONDS, WAIT_SECONDS = 5.0, 1.0
 
 
 class BrokerView:
@@ -24,11 +31,14 @@ class BrokerView:
         self.settings = settings
         self._app: Any = None
         self._lock = threading.Lock()
+        self._app_lock = threading.Lock()
         self._cache: dict[str, tuple[float, Any]] = {}
+        self._running: dict[str, Future[Any]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docpipe-broker-view")
 
     @property
     def app(self) -> Any:
-        with self._lock:
+        with self._app_lock:
             if self._app is None:
                 from workers.broker.app import create_app
 
@@ -41,16 +51,32 @@ class BrokerView:
         result = self.app.send_task(PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args), kwargsrepr="{}")
         return str(result.id)
 
-    def _cached(self, name: str, compute: Any) -> Any:
-        hit = self._cache.get(name)
-        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
-            return hit[1]
-        value = compute()
-        self._cache[name] = (time.monotonic(), value)
-        return value
+    def _cached(self, name: str, compute: Callable[[], Any], unknown: Any) -> Any:
+        with self._lock:
+            hit = self._cache.get(name)
+            if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+                return hit[1]
+            future = self._running.get(name)
+            if future is None:
+                future = self._pool.submit(self._refresh, name, compute)
+                self._running[name] = future
+        try:
+            return future.result(timeout=WAIT_SECONDS)
+        except FutureTimeout:
+            return hit[1] if hit is not None else unknown
+
+    def _refresh(self, name: str, compute: Callable[[], Any]) -> Any:
+        try:
+            value = compute()
+            with self._lock:
+                self._cache[name] = (time.monotonic(), value)
+            return value
+        finally:
+            with self._lock:
+                self._running.pop(name, None)
 
     def queue_depths(self) -> dict[str, int | None]:
-        """Messages waiting per watched queue (None: the queue does not exist or the broker is down)."""
+        """Messages waiting per watched queue (None: not declared on RabbitMQ, or the broker is down)."""
 
         def compute() -> dict[str, int | None]:
             depths: dict[str, int | None] = {}
@@ -61,8 +87,8 @@ class BrokerView:
                         channel = conn.channel()
                         try:
                             depths[name] = int(channel.queue_declare(queue=name, passive=True).message_count)
-                        except Exception:
-                            depths[name] = None
+                        except Exception:  # Redis keeps no empty list: a queue not found there is empty
+                            depths[name] = 0 if self.settings.broker_is_redis else None
                         finally:
                             try:
                                 channel.close()
@@ -72,7 +98,7 @@ class BrokerView:
                 return dict.fromkeys(WATCHED_QUEUES)
             return depths
 
-        result: dict[str, int | None] = self._cached("depths", compute)
+        result: dict[str, int | None] = self._cached("depths", compute, dict.fromkeys(WATCHED_QUEUES))
         return result
 
     def workers(self) -> list[str]:
@@ -85,5 +111,5 @@ class BrokerView:
                 return []
             return sorted(name for reply in replies for name in reply)
 
-        result: list[str] = self._cached("workers", compute)
+        result: list[str] = self._cached("workers", compute, [])
         return result

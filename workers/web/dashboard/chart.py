@@ -32,7 +32,7 @@ def line_chart(
     title: str = "",
 ) -> str:
     """An ``<svg>`` with one polyline per ``(field, label)`` of ``series`` over ``points``."""
-    left, right, top_pad, bottom = 48, 12, 24, 28
+    left, right, top_pad, bottom = 48, 28, 24, 28
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = max([float(p.get(f) or 0) for p in points for f, _ in series] + [1.0])
     ticks = _ticks(top)

@@ -244,8 +244,9 @@ class Dashboard:
             point["per_minute"] = round(point["done"] / minutes, 2)
         groups, _ = await run_in_threadpool(queries.failures, self.catalog, "", 0)
         states = await run_in_threadpool(queries.states, self.catalog)
-        depths = await run_in_threadpool(self.broker.queue_depths)
-        workers = await run_in_threadpool(self.broker.workers)
+        depths, workers = await asyncio.gather(
+            run_in_threadpool(self.broker.queue_depths), run_in_threadpool(self.broker.workers)
+        )
         chart = line_chart(
             series,
             [("per_minute", "documents per minute"), ("backlog", "backlog")],
