@@ -188,7 +188,7 @@ class Operations:
         except Exception as exc:  # the upload is queued: the intake's stale sweep sends it later
             self.catalog.row(
                 "action note",
-                "UPDATE operator_actions SET note = concat_ws('; ', note, %s) WHERE action_id = %s RETURNING 1",
+                "UPDATE operator_actions SET note = concat_ws('; ', note, %s::text) WHERE action_id = %s RETURNING 1",
                 (f"task not sent: {type(exc).__name__}", action_id),
             )
             task_id = ""
