@@ -341,11 +341,12 @@ class TestActions:
         notice = client.request("GET", response.getheader("location")).text
         assert f"retry of upload {upload}" in notice and "running" in notice
         again = client.request("POST", "/ui/actions/retry", {"upload": str(upload), "csrf": token})
-        assert again.status == 409  # queued now: not a failure to retry
+        assert again.status == 409 and "is queued" in again.text  # queued now: not a failure to retry
 
 
 def test_event_stream_announces_new_outcomes(client: Client, catalog_url: str) -> None:
-    """An outcome event recorded in the catalog reaches a signed-in browser's stream."""
+    """Outcome events recorded in the catalog reach a signed-in browser's stream, once each, also
+    one that commits after a newer one."""
     import socket
 
     client.sign_in()
@@ -367,6 +368,18 @@ def test_event_stream_announces_new_outcomes(client: Client, catalog_url: str) -
     deadline = time.monotonic() + 10
     while str(event_id).encode() not in received and time.monotonic() < deadline:
         received += sock.recv(4096)
-    sock.close()
     assert b"event: outcome" in received and str(event_id).encode() in received
     assert doc_id(1).encode() in received and b'"outcome": "processed"' in received
+    # an event stamped before the newest one seen (its transaction began earlier, committed later)
+    late = uuid.uuid4()
+    with psycopg.connect(catalog_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO events (event_id, doc_id, routing_key, body, created_at) "
+            "VALUES (%s, %s, 'document.failed', '{}', now() - interval '5 seconds')",
+            (late, doc_id(2)),
+        )
+    deadline = time.monotonic() + 10
+    while str(late).encode() not in received and time.monotonic() < deadline:
+        received += sock.recv(4096)
+    sock.close()
+    assert str(late).encode() in received and received.count(str(event_id).encode()) == 1

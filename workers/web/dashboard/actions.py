@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +18,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response, S
 from workers.catalog.operations import ActionRefusedError
 from workers.web.dashboard import queries
 from workers.web.dashboard.base import (
+    LOOKBACK_SECONDS,
     POLL_SECONDS,
     STREAM_SECONDS,
     DashboardBase,
@@ -44,7 +46,9 @@ class ActionViews(DashboardBase):
             else:
                 return PlainTextResponse("unknown action", status_code=404)
         except ActionRefusedError as exc:
-            return PlainTextResponse(f"refused: {exc}", status_code=409)
+            response = self.render(request, "refused.html", session, reason=str(exc), back=back)
+            response.status_code = 409
+            return response
         mark = f"action={results[-1].action_id}&n={len(results)}" if results else "n=0"
         return RedirectResponse(f"{back}{'&' if '?' in back else '?'}{mark}", status_code=303)
 
@@ -53,21 +57,29 @@ class ActionViews(DashboardBase):
         """Server-sent events: one ``outcome`` per outcome event recorded in the catalog's outbox."""
         if self.session(request) is None:
             return PlainTextResponse("not signed in", status_code=403)
-        latest = await run_in_threadpool(queries.events_after, self.catalog, None)
-        cursor = (latest[0]["created_at"], latest[0]["event_id"]) if latest else ("-infinity", "")
+        latest = await run_in_threadpool(queries.latest_event_time, self.catalog)
 
         async def stream() -> Any:
-            nonlocal cursor
+            # events are stamped when their transaction began, so one may commit after a later one:
+            # each poll looks LOOKBACK_SECONDS behind the newest time seen and skips ids already sent
+            since, sent = latest, {}
             yield "retry: 3000\n\n"
             loop = asyncio.get_running_loop()
             deadline, quiet = loop.time() + STREAM_SECONDS, 0
             while loop.time() < deadline:
-                rows = await run_in_threadpool(queries.events_after, self.catalog, cursor)
-                for r in rows:
-                    cursor = (r["created_at"], r["event_id"])
+                rows = await run_in_threadpool(queries.events_since, self.catalog, since, LOOKBACK_SECONDS)
+                fresh = [r for r in rows if r["event_id"] not in sent]
+                for r in fresh:
+                    sent[r["event_id"]] = r["created_at"]
                     data = {"doc_id": r["doc_id"], "outcome": r["routing_key"].rsplit(".", 1)[-1], "key": r["key"]}
                     yield f"event: outcome\nid: {r['event_id']}\ndata: {json.dumps(data)}\n\n"
-                quiet = 0 if rows else quiet + 1
+                if rows:
+                    since = (
+                        max(since, *(r["created_at"] for r in rows)) if since else max(r["created_at"] for r in rows)
+                    )
+                    horizon = since - timedelta(seconds=2 * LOOKBACK_SECONDS)
+                    sent = {k: t for k, t in sent.items() if t >= horizon}
+                quiet = 0 if fresh else quiet + 1
                 if quiet and quiet % 15 == 0:
                     yield ": keep-alive\n\n"
                 await asyncio.sleep(POLL_SECONDS)

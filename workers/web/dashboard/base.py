@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from workers.catalog.catalog import Catalog
-from workers.catalog.operations import ActionRefusedError, Operations
+from workers.catalog.operations import Operations
 from workers.settings import Settings
 from workers.storage.s3 import ObjectStore
 from workers.web.dashboard.auth import (
@@ -36,6 +36,8 @@ MAX_FORM_BYTES = 16 * 1024
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 #: Seconds one server-sent events stream lasts before the browser reconnects (and seconds between polls).
 STREAM_SECONDS, POLL_SECONDS = 300.0, 1.0
+#: How far behind the newest event seen each poll of the event stream looks again.
+LOOKBACK_SECONDS = 10.0
 
 
 class DashboardBase:
@@ -69,11 +71,12 @@ class DashboardBase:
         return RedirectResponse(f"/ui/login?next={quote(target)}", status_code=303)
 
     async def _form(self, request: Request) -> dict[str, str]:
+        """The urlencoded form; an empty one (so the CSRF check fails) when it is too large."""
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_FORM_BYTES:
-                raise ActionRefusedError("form too large")
+                return {}
         parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
         return {k: v[0] for k, v in parsed.items()}
 

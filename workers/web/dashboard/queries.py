@@ -8,7 +8,7 @@ The documents list filters and sorts on indexed columns (``documents_received``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from workers.catalog.catalog import Catalog
@@ -248,16 +248,20 @@ def states(catalog: Catalog) -> dict[str, int]:
     return {str(r["state"]): int(r["n"]) for r in rows}
 
 
-def events_after(catalog: Catalog, cursor: tuple[Any, str] | None, limit: int = 100) -> list[dict[str, Any]]:
-    """Outcome events recorded after ``cursor`` (created_at, event_id); the latest one when None."""
-    if cursor is None:
-        return catalog.rows(
-            "events", "SELECT created_at, event_id::text AS event_id FROM events ORDER BY created_at DESC LIMIT 1"
-        )
+def latest_event_time(catalog: Catalog) -> datetime | None:
+    """When the newest outcome event was recorded (None: no event yet)."""
+    row = catalog.row("latest event", "SELECT max(created_at) AS t FROM events")
+    return None if row is None else row["t"]
+
+
+def events_since(catalog: Catalog, since: datetime | None, lookback: float, limit: int = 200) -> list[dict[str, Any]]:
+    """Outcome events recorded after ``since - lookback`` seconds (every one when ``since`` is None),
+    oldest first, with the key of their upload."""
     return catalog.rows(
         "events",
         "SELECT e.created_at, e.event_id::text AS event_id, e.doc_id, e.routing_key, u.key FROM events e "
-        "LEFT JOIN uploads u ON u.upload_id = e.upload_id WHERE (e.created_at, e.event_id::text) > (%s, %s) "
+        "LEFT JOIN uploads u ON u.upload_id = e.upload_id "
+        "WHERE %s::timestamptz IS NULL OR e.created_at > %s::timestamptz - make_interval(secs => %s) "
         "ORDER BY e.created_at, e.event_id LIMIT %s",
-        (cursor[0], cursor[1], limit),
+        (since, since, lookback, limit),
     )

@@ -39,7 +39,8 @@ class PageViews(DashboardBase):
         f = queries.DocumentFilter.from_query(request.query_params)
         size = self.settings.dashboard.page_size
         page = await run_in_threadpool(queries.documents, self.catalog, f, size)
-        if request.headers.get("hx-request") == "true":
+        # htmx asks for the table alone, except when it restores a page from history
+        if request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true":
             return self.render(request, "_documents_table.html", session, page=page, f=f)
         facets = await run_in_threadpool(queries.facets, self.catalog)
         return self.render(
