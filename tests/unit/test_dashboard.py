@@ -1,8 +1,7 @@
 """The dashboard's parts: sign-in, sessions and CSRF tokens, the reader, the chart, and its pages and
 actions served by docpipe's web server over the session's real PostgreSQL catalog.
 
-Rows are written with SQL into the session's catalog under an organ, codes and keys of this
-module's own (``TAG``), so other tests' rows never change what is asserted. Tasks an action sends go
+Rows are written with SQL into a catalog database of this module's own. Tasks an action sends go
 to the session's own Valkey (no worker: the integration tests run them).
 """
 
@@ -10,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import os
 import re
 import time
 import uuid
@@ -21,9 +21,9 @@ import pytest
 import redis
 from pydantic import SecretStr
 
-from tests.conftest import catalog_rows
+from tests.conftest import catalog_rows, database_url
 from workers.catalog.catalog import Catalog
-from workers.settings import CatalogSettings, DashboardSettings, Settings
+from workers.settings import CatalogSettings, DashboardSettings, Settings, StorageSettings
 from workers.web.app import create_web_app
 from workers.web.dashboard.auth import Authenticator, same_origin
 from workers.web.dashboard.chart import line_chart
@@ -32,6 +32,7 @@ from workers.web.server import WebServer
 
 TAG = uuid.uuid4().hex[:8]
 ORGAN = f"Test Organ {TAG}"
+INBOX = f"ui-{TAG}"
 USER, PASSWORD, TOKEN = "ops", "s3cret-pass", "tok-" + TAG
 
 
@@ -161,13 +162,27 @@ class Client:
         assert response.status == 303 and "docpipe_session" in self.cookies
 
 
+@pytest.fixture(scope="module", name="db")
+def _db() -> Iterator[str]:
+    """A catalog of this module's own (its made-up rows stay out of other tests' sweeps)."""
+    from workers.catalog.migrate import drop_database, ensure_database, migrate
+
+    url = database_url(f"docpipe_test_ui_{os.getpid()}_{TAG}")
+    ensure_database(url)
+    try:
+        migrate(url)
+        yield url
+    finally:
+        drop_database(url)
+
+
 @pytest.fixture(scope="module")
-def rows(catalog_url: str) -> dict[str, Any]:
+def rows(db: str) -> dict[str, Any]:
     """12 documents of ``ORGAN`` (every third failed, with an upload and a failure; one in English
     with a symbol), and one outcome event per document."""
     import psycopg
 
-    with psycopg.connect(catalog_url, autocommit=True) as conn:
+    with psycopg.connect(db, autocommit=True) as conn:
         for n in range(12):
             state = "failed" if n % 3 == 0 else "published"
             conn.execute(
@@ -177,8 +192,8 @@ def rows(catalog_url: str) -> dict[str, Any]:
             )
             upload = conn.execute(
                 "INSERT INTO uploads (bucket, key, etag, state, doc_id, attempts, done_at) "
-                "VALUES ('ui-test', %s, %s, %s, %s, 1, now()) RETURNING upload_id",
-                (f"{TAG}/doc-{n}.txt", f"etag{n}", state, doc_id(n)),
+                "VALUES (%s, %s, %s, %s, %s, 1, now()) RETURNING upload_id",
+                (INBOX, f"{TAG}/doc-{n}.txt", f"etag{n}", state, doc_id(n)),
             ).fetchone()
             assert upload is not None
             if state == "failed":
@@ -191,14 +206,15 @@ def rows(catalog_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def server(catalog_url: str, redis_server: str, rows: dict[str, Any]) -> Iterator[WebServer]:
+def server(db: str, redis_server: str, rows: dict[str, Any]) -> Iterator[WebServer]:
     broker = f"{redis_server}/11"
     settings = Settings(
         broker_url=SecretStr(broker),
-        catalog=CatalogSettings(url=SecretStr(catalog_url)),
+        catalog=CatalogSettings(url=SecretStr(db)),
+        storage=StorageSettings(inbox_bucket=INBOX),
         dashboard=DashboardSettings(users=SecretStr(f"{USER}:{PASSWORD}"), token=SecretStr(TOKEN), page_size=5),
     )
-    catalog = Catalog.connect(catalog_url, pool_size=2)
+    catalog = Catalog.connect(db, pool_size=2)
     web = WebServer(settings, create_web_app(settings, enqueue=lambda e: None, catalog=catalog), port=0)
     web.start()
     try:
@@ -255,7 +271,7 @@ class TestPages:
         assert page.getheader("x-content-type-options") == "nosniff" and page.getheader("x-frame-options") == "DENY"
         assert page.getheader("cache-control") == "no-store"
 
-    def test_filters_search_and_pages(self, client: Client, catalog_url: str) -> None:
+    def test_filters_search_and_pages(self, client: Client, db: str) -> None:
         """State, organ, language and date filters; search by symbol, title and key; 5 per page."""
         client.sign_in()
 
@@ -272,9 +288,9 @@ class TestPages:
         assert "1 document<" in table(q=f"a/res/{TAG}/11") and "doc-11.txt" in table(q=f"a/res/{TAG}/11")
         assert "1 document<" in table(q=f"Title 7 {TAG}") and "1 document<" in table(q=f"{TAG}/doc-4.txt")
         assert "0 documents" in table(q="100%_nothing")  # LIKE's wildcards are literal
-        since = day(catalog_url, "now() - interval '2.5 days'")
+        since = day(db, "now() - interval '2.5 days'")
         assert "3 documents" in table(since=since)
-        until = day(catalog_url, "now() - interval '11 days'")
+        until = day(db, "now() - interval '11 days'")
         assert "1 document<" in table(until=until)
 
     def test_document_page(self, client: Client) -> None:
@@ -296,14 +312,12 @@ class TestPages:
 class TestActions:
     """Every POST is CSRF-checked; a retry is recorded with the operator's name."""
 
-    def _failed_upload(self, catalog_url: str, n: int) -> int:
-        return int(
-            catalog_rows(catalog_url, "SELECT upload_id FROM uploads WHERE doc_id = %s", (doc_id(n),))[0]["upload_id"]
-        )
+    def _failed_upload(self, db: str, n: int) -> int:
+        return int(catalog_rows(db, "SELECT upload_id FROM uploads WHERE doc_id = %s", (doc_id(n),))[0]["upload_id"])
 
-    def test_retry_refused_without_token_or_from_elsewhere(self, client: Client, catalog_url: str) -> None:
+    def test_retry_refused_without_token_or_from_elsewhere(self, client: Client, db: str) -> None:
         """No token, another session's token, or another origin: 403 and nothing recorded."""
-        upload = self._failed_upload(catalog_url, 0)
+        upload = self._failed_upload(db, 0)
         client.sign_in()
         other = Client(client.port)
         other.sign_in()
@@ -315,12 +329,12 @@ class TestActions:
             "POST", "/ui/actions/retry", {"upload": str(upload), "csrf": token}, Origin="http://evil.example"
         )
         assert evil.status == 403
-        assert catalog_rows(catalog_url, "SELECT 1 FROM operator_actions WHERE upload_id = %s", (upload,)) == []
+        assert catalog_rows(db, "SELECT 1 FROM operator_actions WHERE upload_id = %s", (upload,)) == []
 
-    def test_retry_is_recorded(self, client: Client, catalog_url: str) -> None:
+    def test_retry_is_recorded(self, client: Client, db: str) -> None:
         """With the token: 303 back to the page, the action with the actor, the upload queued, the
         failure moved to the history."""
-        upload = self._failed_upload(catalog_url, 6)
+        upload = self._failed_upload(db, 6)
         client.sign_in()
         token = client.csrf(client.request("GET", "/ui/failures").text)
         response = client.request(
@@ -330,21 +344,19 @@ class TestActions:
             Origin=f"http://127.0.0.1:{client.port}",
         )
         assert response.status == 303 and response.getheader("location").startswith("/ui/failures?action=")
-        action = catalog_rows(catalog_url, "SELECT * FROM operator_actions WHERE upload_id = %s", (upload,))
+        action = catalog_rows(db, "SELECT * FROM operator_actions WHERE upload_id = %s", (upload,))
         assert [(a["action"], a["actor"], a["code"], a["done_at"]) for a in action] == [
             ("retry", USER, f"code_{TAG}", None)
         ]
-        assert catalog_rows(catalog_url, "SELECT state FROM uploads WHERE upload_id = %s", (upload,)) == [
-            {"state": "queued"}
-        ]
-        assert len(catalog_rows(catalog_url, "SELECT 1 FROM failure_history WHERE upload_id = %s", (upload,))) == 1
+        assert catalog_rows(db, "SELECT state FROM uploads WHERE upload_id = %s", (upload,)) == [{"state": "queued"}]
+        assert len(catalog_rows(db, "SELECT 1 FROM failure_history WHERE upload_id = %s", (upload,))) == 1
         notice = client.request("GET", response.getheader("location")).text
         assert f"retry of upload {upload}" in notice and "running" in notice
         again = client.request("POST", "/ui/actions/retry", {"upload": str(upload), "csrf": token})
         assert again.status == 409 and "is queued" in again.text  # queued now: not a failure to retry
 
 
-def test_event_stream_announces_new_outcomes(client: Client, catalog_url: str) -> None:
+def test_event_stream_announces_new_outcomes(client: Client, db: str) -> None:
     """Outcome events recorded in the catalog reach a signed-in browser's stream, once each, also
     one that commits after a newer one."""
     import socket
@@ -360,7 +372,7 @@ def test_event_stream_announces_new_outcomes(client: Client, catalog_url: str) -
     event_id = uuid.uuid4()
     import psycopg
 
-    with psycopg.connect(catalog_url, autocommit=True) as conn:
+    with psycopg.connect(db, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO events (event_id, doc_id, routing_key, body) VALUES (%s, %s, 'document.processed', '{}')",
             (event_id, doc_id(1)),
@@ -372,7 +384,7 @@ def test_event_stream_announces_new_outcomes(client: Client, catalog_url: str) -
     assert doc_id(1).encode() in received and b'"outcome": "processed"' in received
     # an event stamped before the newest one seen (its transaction began earlier, committed later)
     late = uuid.uuid4()
-    with psycopg.connect(catalog_url, autocommit=True) as conn:
+    with psycopg.connect(db, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO events (event_id, doc_id, routing_key, body, created_at) "
             "VALUES (%s, %s, 'document.failed', '{}', now() - interval '5 seconds')",

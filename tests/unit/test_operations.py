@@ -86,7 +86,7 @@ class TestRetry:
         assert run_task(deps, payload, "t1") == "failed"
         failed = row(catalog_url, "SELECT * FROM uploads WHERE bucket = %s AND key = 'late/a.txt'", payload["bucket"])
         deps.store.put_bytes(payload["bucket"], "late/a.txt", data)
-        ops = Operations(deps.catalog, Runner(deps))
+        ops = Operations(deps.catalog, Runner(deps), inbox=deps.settings.storage.inbox_bucket)
         result = ops.retry(str(failed["upload_id"]), "alice", note="restored from backup")
         action = row(catalog_url, "SELECT * FROM operator_actions WHERE action_id = %s", result.action_id)
         assert (action["action"], action["actor"], action["note"], action["code"]) == (
@@ -105,9 +105,10 @@ class TestRetry:
         assert publisher(deps).keys() == ["document.failed", "document.processed"]
 
     def test_only_failures_are_retried(self, deps: Deps, catalog_url: str) -> None:
-        """A published upload, an unknown id or document, or no actor: refused, nothing sent."""
+        """A published upload, an unknown id or document, no actor, an upload of another bucket than
+        the inbox: refused, nothing sent."""
         runner = Runner(deps)
-        ops = Operations(deps.catalog, runner)
+        ops = Operations(deps.catalog, runner, inbox=deps.settings.storage.inbox_bucket)
         run_task(deps, upload(deps, "ok.txt", seed(3)), "t1")
         done = row(catalog_url, "SELECT upload_id FROM uploads WHERE bucket = %s", deps.settings.storage.inbox_bucket)
         for target in (str(done["upload_id"]), "999999999", "deadbeef" * 2, "not-an-id"):
@@ -117,6 +118,16 @@ class TestRetry:
             ops.reprocess("0" * 64, "bob")
         with pytest.raises(ActionRefusedError):
             ops.retry(str(done["upload_id"]), "")
+        run_task(deps, missing(deps, "gone.txt", b"never stored"), "t2")
+        gone = row(
+            catalog_url,
+            "SELECT upload_id FROM uploads WHERE bucket = %s AND key = 'gone.txt'",
+            deps.settings.storage.inbox_bucket,
+        )
+        elsewhere = Operations(deps.catalog, runner, inbox="another-inbox")
+        with pytest.raises(ActionRefusedError, match="not the inbox"):
+            elsewhere.retry(str(gone["upload_id"]), "bob")  # its worker would refuse the task
+        assert elsewhere.retry_code("not_found", "bob") == []
         assert runner.sent == []
 
     def test_retry_code_and_a_broker_that_refuses(self, deps: Deps, catalog_url: str) -> None:
@@ -130,7 +141,7 @@ class TestRetry:
             deps.store.put_bytes(deps.settings.storage.inbox_bucket, key, data)
         runner = Runner(deps)
         runner.down = True
-        ops = Operations(deps.catalog, runner)
+        ops = Operations(deps.catalog, runner, inbox=deps.settings.storage.inbox_bucket)
         first_id = row(catalog_url, "SELECT upload_id FROM uploads WHERE key = %s", keys[0])["upload_id"]
         first = ops.retry(str(first_id), "carol")
         assert first.task_id == ""
@@ -153,7 +164,7 @@ class TestReprocess:
         doc_id = hashlib.sha256(data).hexdigest()
         out = deps.settings.storage.processed_bucket
         deps.store.put_bytes(out, f"{doc_id}/document.json", b"{}")  # damage it: a reprocess must rewrite it
-        ops = Operations(deps.catalog, Runner(deps))
+        ops = Operations(deps.catalog, Runner(deps), inbox=deps.settings.storage.inbox_bucket)
         result = ops.reprocess(doc_id[:12], "dave", note="pipeline upgrade")
         action = row(catalog_url, "SELECT * FROM operator_actions WHERE action_id = %s", result.action_id)
         assert (action["action"], action["outcome"], action["doc_id"]) == ("reprocess", "published", doc_id)

@@ -48,11 +48,17 @@ class ActionResult:
 
 
 class Operations:
-    """Retry and reprocess over one ``Catalog``; ``send`` puts a task on the queue."""
+    """Retry and reprocess over one ``Catalog``; ``send`` puts a task on the queue.
 
-    def __init__(self, catalog: Catalog, send: SendTask) -> None:
+    Args:
+        inbox: The inbox bucket: only its uploads are sent again (a task for another bucket is refused
+            by the worker). None: any bucket.
+    """
+
+    def __init__(self, catalog: Catalog, send: SendTask, *, inbox: str | None = None) -> None:
         self.catalog = catalog
         self.send = send
+        self.inbox = inbox
 
     @classmethod
     def from_settings(cls, settings: Any, catalog: Catalog) -> Operations:
@@ -71,7 +77,7 @@ class Operations:
             )
             return str(result.id)
 
-        return cls(catalog, send)
+        return cls(catalog, send, inbox=settings.storage.inbox_bucket)
 
     # -- the actions -------------------------------------------------------------------------------
     def retry(self, target: str, actor: str, *, note: str = "") -> ActionResult:
@@ -85,8 +91,8 @@ class Operations:
         rows = self.catalog.rows(
             "failures of a code",
             "SELECT f.upload_id FROM failures f JOIN uploads u USING (upload_id) "
-            "WHERE f.code = %s AND u.state = 'failed' ORDER BY f.failed_at",
-            (code,),
+            "WHERE f.code = %s AND u.state = 'failed' AND (%s::text IS NULL OR u.bucket = %s) ORDER BY f.failed_at",
+            (code, self.inbox, self.inbox),
         )
         done = []
         for row in rows:
@@ -157,6 +163,8 @@ class Operations:
             ).fetchone()
             if upload is None:
                 raise ActionRefusedError(f"no upload {upload_id}")
+            if self.inbox is not None and upload["bucket"] != self.inbox:
+                raise ActionRefusedError(f"upload {upload_id} is in {upload['bucket']!r}, not the inbox {self.inbox!r}")
             if upload["state"] not in states:
                 raise ActionRefusedError(
                     f"upload {upload_id} is {upload['state']}: {action} applies to {'/'.join(sorted(states))}"

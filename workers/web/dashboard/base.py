@@ -49,7 +49,7 @@ class DashboardBase:
         self.store = store
         self.broker = broker
         self.auth = Authenticator(settings.dashboard)
-        self.operations = Operations(catalog, broker.send)
+        self.operations = Operations(catalog, broker.send, inbox=settings.storage.inbox_bucket)
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.templates.env.globals["flower_url"] = (
             settings.dashboard.flower_url.rstrip("/") or f"http://{settings.flower.host}:{settings.flower.port}"
