@@ -93,7 +93,7 @@ class DashboardSettings(BaseModel):
     enabled: bool = True
     #: A token operators sign in with (as the password, any user name). Empty: ``users`` only.
     token: SecretStr = SecretStr("")
-    #: ``user:password[,user2:password2]``. With neither this nor ``token`` nobody can sign in.
+    #: ``user:password[,user2:password2]``. With neither this nor ``token``: Flower's ``basic_auth``.
     users: SecretStr = SecretStr("")
     #: Signs the session cookies; empty: a random key per process (sessions end with a restart).
     secret_key: SecretStr = SecretStr("")

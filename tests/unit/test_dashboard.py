@@ -52,9 +52,15 @@ class TestAuthenticator:
         assert not self.auth.check("a|b", "tok")  # the cookie's separator is not a name
 
     def test_nobody_without_credentials(self) -> None:
-        """With no users and no token the dashboard cannot be entered."""
+        """With no users, no token and no Flower credentials the dashboard cannot be entered."""
         empty = Authenticator(DashboardSettings())
         assert not empty.configured and not empty.check("admin", "")
+
+    def test_flower_credentials_only_as_a_fallback(self) -> None:
+        """Flower's user:password signs in when the dashboard has none of its own, and only then."""
+        assert Authenticator(DashboardSettings(), fallback_users="docpipe:fl0wer").check("docpipe", "fl0wer")
+        own = Authenticator(DashboardSettings(token=SecretStr("t")), fallback_users="docpipe:fl0wer")
+        assert not own.check("docpipe", "fl0wer") and own.check("docpipe", "t")
 
     def test_session_round_trip_and_tampering(self) -> None:
         """A cookie verifies; a changed user, a changed MAC, an expired one or another key's do not."""

@@ -5,7 +5,8 @@ secret key), ``HttpOnly``, ``SameSite=Strict``, path ``/ui``. Every POST carries
 HMAC of the session's nonce (the sign-in form: of a pre-session cookie's nonce), in the form field
 ``csrf`` or the ``X-CSRF-Token`` header, and must come from the same origin when the browser says
 where it comes from. Credentials come from ``settings.dashboard``: ``users`` (``user:password``
-pairs) and/or ``token`` (the password of any user name); compared in constant time.
+pairs) and/or ``token`` (the password of any user name); with neither, the operators' Flower
+credentials (``flower.basic_auth``, which ``docpipe up`` generates); compared in constant time.
 """
 
 from __future__ import annotations
@@ -38,12 +39,15 @@ class Session:
 class Authenticator:
     """Checks credentials, issues and verifies session cookies and CSRF tokens."""
 
-    def __init__(self, settings: DashboardSettings) -> None:
+    def __init__(self, settings: DashboardSettings, *, fallback_users: str = "") -> None:
         key = settings.secret_key.get_secret_value()
         self._key = key.encode() if key else secrets.token_bytes(32)
         self._token = settings.token.get_secret_value()
         self._users: dict[str, str] = {}
-        for pair in settings.users.get_secret_value().split(","):
+        users = settings.users.get_secret_value()
+        if not users and not self._token:
+            users = fallback_users
+        for pair in users.split(","):
             user, sep, password = pair.strip().partition(":")
             if sep and user and password:
                 self._users[user] = password

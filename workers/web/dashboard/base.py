@@ -48,7 +48,7 @@ class DashboardBase:
         self.catalog = catalog
         self.store = store
         self.broker = broker
-        self.auth = Authenticator(settings.dashboard)
+        self.auth = Authenticator(settings.dashboard, fallback_users=settings.flower.basic_auth.get_secret_value())
         self.operations = Operations(catalog, broker.send, inbox=settings.storage.inbox_bucket)
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.templates.env.globals["flower_url"] = (
