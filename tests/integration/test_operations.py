@@ -193,8 +193,9 @@ def test_a_retry_that_fails_again_is_recorded_beside_the_first(service: Service)
     assert len(history) == 1 and len(current) == 1 and current[0]["failed_at"] > history[0]["failed_at"]
 
 
-def test_cli_retries_every_failure_of_a_code(service: Service) -> None:
-    """``docpipe retry --code not_found`` sends both failed uploads again; both are published."""
+def test_cli_retries_a_code_and_reprocesses(service: Service) -> None:
+    """``docpipe retry --code not_found`` sends both failed uploads again; both are published;
+    ``docpipe reprocess`` runs one again; an unknown document is refused."""
     service.start_worker("ops4")
     keys, datas = ["late/one.txt", "late/two.txt"], [seed_bytes(0), seed_bytes(3)]
     for key, data in zip(keys, datas, strict=True):
@@ -222,6 +223,22 @@ def test_cli_retries_every_failure_of_a_code(service: Service) -> None:
         (keys,),
     )
     assert sorted((a["actor"], a["outcome"]) for a in actors) == [("dave", "published"), ("dave", "published")]
+    doc = hashlib.sha256(datas[0]).hexdigest()
+    again = subprocess.run(
+        [DOCPIPE, "reprocess", doc[:10], "--actor", "dave", "--note", "pipeline upgrade"],
+        check=False,
+        cwd=ROOT,
+        env=service.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0 and again.stdout.startswith("reprocess #"), again.stderr
+    action_id = int(again.stdout.split("#", 1)[1].split()[0])
+    done = wait_until(
+        service, lambda: action(service, action_id)["done_at"] and action(service, action_id), "reprocessed"
+    )
+    assert (done["outcome"], done["note"], done["doc_id"]) == ("published", "pipeline upgrade", doc)
     reprocess = subprocess.run(
         [DOCPIPE, "reprocess", "0" * 12],
         check=False,

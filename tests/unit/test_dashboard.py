@@ -36,6 +36,11 @@ INBOX = f"ui-{TAG}"
 USER, PASSWORD, TOKEN = "ops", "s3cret-pass", "tok-" + TAG
 
 
+def title(n: int) -> str:
+    """Document 8's title is markup, which every page must show as text."""
+    return f"<script>alert({n})</script> {TAG}" if n == 8 else f"Title {n} {TAG}"
+
+
 def doc_id(n: int) -> str:
     return hashlib.sha256(f"{TAG}-{n}".encode()).hexdigest()
 
@@ -194,7 +199,7 @@ def rows(db: str) -> dict[str, Any]:
             conn.execute(
                 "INSERT INTO documents (doc_id, size, state, body, language, symbol, title, received_at) "
                 "VALUES (%s, 10, %s, %s, %s, %s, %s, now() - make_interval(days => %s))",
-                (doc_id(n), state, ORGAN, "en" if n == 5 else "zh", f"A/RES/{TAG}/{n}", f"Title {n} {TAG}", n),
+                (doc_id(n), state, ORGAN, "en" if n == 5 else "zh", f"A/RES/{TAG}/{n}", title(n), n),
             )
             upload = conn.execute(
                 "INSERT INTO uploads (bucket, key, etag, state, doc_id, attempts, done_at) "
@@ -300,11 +305,14 @@ class TestPages:
         assert "1 document<" in table(until=until)
 
     def test_document_page(self, client: Client) -> None:
-        """A document shows its upload, failure and a retry button; an unknown one says so."""
+        """A document shows its upload, failure and a retry button; an unknown one says so; markup in
+        a title is escaped."""
         client.sign_in()
         page = client.request("GET", f"/ui/documents/{doc_id(3)}").text
         assert f"A/RES/{TAG}/3" in page and "it broke" in page and "Retry</button>" in page
         assert "No document" in client.request("GET", f"/ui/documents/{'f' * 64}").text
+        markup = client.request("GET", f"/ui/documents/{doc_id(8)}").text
+        assert "<script>alert(8)" not in markup and "&lt;script&gt;alert(8)&lt;/script&gt;" in markup
 
     def test_failures_and_overview(self, client: Client) -> None:
         """Failures grouped by code with their count; the overview draws its chart."""
