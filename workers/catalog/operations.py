@@ -31,6 +31,15 @@ RETRYABLE_STATES = frozenset({"failed"})
 REPROCESSABLE_STATES = frozenset({"published", "failed", "duplicate"})
 
 
+def send_process_task(app: Any, payload: dict[str, Any]) -> str:
+    """One ``docpipe.process`` task for an object-event payload, sent by name like the intake's."""
+    from workers.names import PROCESS_QUEUE, PROCESS_TASK
+
+    args = [payload]
+    result = app.send_task(PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args), kwargsrepr="{}")
+    return str(result.id)
+
+
 class ActionRefusedError(Exception):
     """The action does not apply (unknown id, an upload not failed, work still in flight)."""
 
@@ -67,15 +76,10 @@ class Operations:
 
         def send(payload: dict[str, Any]) -> str:
             from workers.broker.app import create_app
-            from workers.names import PROCESS_QUEUE, PROCESS_TASK
 
             if not apps:
                 apps.append(create_app(settings, worker=False))
-            args = [payload]
-            result = apps[0].send_task(
-                PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args), kwargsrepr="{}"
-            )
-            return str(result.id)
+            return send_process_task(apps[0], payload)
 
         return cls(catalog, send, inbox=settings.storage.inbox_bucket)
 

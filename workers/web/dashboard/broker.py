@@ -15,7 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from workers.names import ARCHIVE_QUEUE, DEAD_LETTER_QUEUE, FAILED_QUEUE, PROCESS_QUEUE, PROCESS_TASK
+from workers.catalog.operations import send_process_task
+from workers.names import ARCHIVE_QUEUE, DEAD_LETTER_QUEUE, FAILED_QUEUE, PROCESS_QUEUE
 from workers.settings import Settings
 
 #: Queues whose depth the overview shows.
@@ -47,9 +48,7 @@ class BrokerView:
 
     def send(self, payload: dict[str, Any]) -> str:
         """One ``docpipe.process`` task for an object-event payload."""
-        args = [payload]
-        result = self.app.send_task(PROCESS_TASK, args=args, queue=PROCESS_QUEUE, argsrepr=repr(args), kwargsrepr="{}")
-        return str(result.id)
+        return send_process_task(self.app, payload)
 
     def _cached(self, name: str, compute: Callable[[], Any], unknown: Any) -> Any:
         with self._lock:
