@@ -149,7 +149,12 @@ def test_operator_finds_retries_and_reprocesses(stack: dict[str, Any], browser: 
     expect(page.locator("#reader")).to_contain_text("Operative part")
     assert page.locator("#reader li.seg-operative").count() > 0
     assert page.locator("#reader mark.ent").count() > 0
-    page.screenshot(path=str(out / "dashboard-document.png"), full_page=True)
+    page.screenshot(  # the facts, attempts, outputs and the reader's first parts
+        path=str(out / "dashboard-document.png"), full_page=True, clip={"x": 0, "y": 0, "width": 1360, "height": 1500}
+    )
+    operative = page.locator("#reader section.part").filter(has_text="Operative part")
+    assert operative.locator("li.seg-subparagraph").count() > 0  # nested under their paragraph
+    operative.screenshot(path=str(out / "dashboard-reader.png"))
     json_view = page.request.get(
         base + (page.locator("table.outputs a:has-text('view')").first.get_attribute("href") or "")
     )
