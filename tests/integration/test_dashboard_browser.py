@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pytest
 import redis
 from pydantic import SecretStr
 
-from tests.conftest import catalog_rows
+from tests.conftest import catalog_rows, database_url
 from tests.integration.test_operations import missing_object, upload_row, wait_until
 from tests.integration.test_service_e2e import Service, seed_bytes
 from workers.errors import ObjectNotFoundError
@@ -45,8 +46,23 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture(name="own_catalog")
+def _own_catalog() -> Iterator[str]:
+    """A catalog of this test's own: the dashboard lists all of a catalog, so only this test's rows."""
+    from workers.catalog.migrate import drop_database, ensure_database, migrate
+
+    url = database_url(f"docpipe_test_browser_{os.getpid()}_{uuid.uuid4().hex[:8]}")
+    ensure_database(url)
+    try:
+        migrate(url)
+        yield url
+    finally:
+        drop_database(url)
+
+
 @pytest.fixture
-def stack(seaweed: SeaweedServer, tmp_path: Path, catalog_url: str, redis_server: str) -> Iterator[dict[str, Any]]:
+def stack(seaweed: SeaweedServer, tmp_path: Path, own_catalog: str, redis_server: str) -> Iterator[dict[str, Any]]:
+    catalog_url = own_catalog
     broker = f"{redis_server}/12"
     client = redis.Redis.from_url(broker)
     client.flushdb()
@@ -132,11 +148,12 @@ def test_operator_finds_retries_and_reprocesses(stack: dict[str, Any], browser: 
     table = page.locator("table.documents")
     for key in keys:
         expect(table).to_contain_text(key)
+    expect(page.locator("p.count")).to_have_text("3 documents")  # the fourth upload failed before its bytes were read
     page.screenshot(path=str(out / "dashboard-documents.png"), full_page=True)
 
     # search by symbol (htmx reloads the table as one types)
     page.fill("input[name=q]", symbol)
-    expect(page.locator("p.count")).to_contain_text("1 document")
+    expect(page.locator("p.count")).to_have_text("1 document")
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table).to_contain_text(keys[2])
 
