@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import os
 import re
 import time
@@ -22,6 +23,7 @@ import redis
 from pydantic import SecretStr
 
 from tests.conftest import catalog_rows, database_url
+from tests.fakes import InMemoryObjectStore
 from workers.catalog.catalog import Catalog
 from workers.settings import CatalogSettings, DashboardSettings, Settings, StorageSettings
 from workers.web.app import create_web_app
@@ -34,6 +36,23 @@ TAG = uuid.uuid4().hex[:8]
 ORGAN = f"Test Organ {TAG}"
 INBOX = f"ui-{TAG}"
 USER, PASSWORD, TOKEN = "ops", "s3cret-pass", "tok-" + TAG
+
+
+#: Document 1's outputs: the JSON contract (read by the reader), Akoma Ntoso, a bag.
+OUTPUTS = (
+    ("json", "out", f"{TAG}/document.json"),
+    ("akn", "archive", f"akn/{TAG}.akn.xml"),
+    ("bag", "archive", f"bags/{TAG}.zip"),
+)
+OUTPUT = {
+    "segments": [
+        {"id": "p1", "kind": "preamble", "text": "Recalling its resolution 60/251,"},
+        {"id": "o1", "kind": "operative", "num": "1", "text": "Decides to act;"},
+        {"id": "o1a", "kind": "subparagraph", "num": "a", "parent": "o1", "text": "at once;"},
+    ],
+    "entities": [{"segment": "p1", "start": 25, "end": 31, "type": "resolution", "value": "A/RES/60/251"}],
+}
+AKN, BAG = b"<akomaNtoso/>", b"PK\x03\x04 a zip"
 
 
 def title(n: int) -> str:
@@ -213,7 +232,17 @@ def rows(db: str) -> dict[str, Any]:
                     "VALUES (%s, %s, %s, 'it broke', 'f', 'k', '{}')",
                     (upload[0], doc_id(n), f"code_{TAG}"),
                 )
-    return {"organ": ORGAN}
+        for kind, bucket, key in OUTPUTS:
+            conn.execute(
+                "INSERT INTO outputs (doc_id, kind, pipeline_version, bucket, key) VALUES (%s, %s, '9.9', %s, %s)",
+                (doc_id(1), kind, bucket, key),
+            )
+    store = InMemoryObjectStore()
+    for bucket in ("out", "archive"):
+        store.ensure_bucket(bucket)
+    for (_, bucket, key), data in zip(OUTPUTS, (json.dumps(OUTPUT).encode(), AKN, BAG), strict=True):
+        store.put_bytes(bucket, key, data)
+    return {"organ": ORGAN, "store": store}
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +255,8 @@ def server(db: str, redis_server: str, rows: dict[str, Any]) -> Iterator[WebServ
         dashboard=DashboardSettings(users=SecretStr(f"{USER}:{PASSWORD}"), token=SecretStr(TOKEN), page_size=5),
     )
     catalog = Catalog.connect(db, pool_size=2)
-    web = WebServer(settings, create_web_app(settings, enqueue=lambda e: None, catalog=catalog), port=0)
+    app = create_web_app(settings, enqueue=lambda e: None, catalog=catalog, store=rows["store"])
+    web = WebServer(settings, app, port=0)
     web.start()
     try:
         yield web
@@ -313,6 +343,28 @@ class TestPages:
         assert "No document" in client.request("GET", f"/ui/documents/{'f' * 64}").text
         markup = client.request("GET", f"/ui/documents/{doc_id(8)}").text
         assert "<script>alert(8)" not in markup and "&lt;script&gt;alert(8)&lt;/script&gt;" in markup
+
+    def test_outputs_and_reader(self, client: Client) -> None:
+        """The reader shows the stored JSON as a tree with its entities; JSON and AKN open inline,
+        the bag downloads; an unknown output is 404."""
+        client.sign_in()
+        page = client.request("GET", f"/ui/documents/{doc_id(1)}").text
+        assert '<mark class="ent ent-resolution" title="resolution: A/RES/60/251">60/251</mark>' in page
+        assert 'id="seg-o1a"' in page.split('id="seg-o1"', 1)[1]  # nested under paragraph 1
+        base = f"/ui/documents/{doc_id(1)}/outputs"
+        akn = client.request("GET", f"{base}/akn/9.9")
+        assert akn.status == 200 and akn.getheader("content-type").startswith("application/xml")
+        assert akn.getheader("content-disposition").startswith("inline") and akn.text == AKN.decode()
+        bag = client.request("GET", f"{base}/bag/9.9")
+        assert bag.getheader("content-disposition").startswith("attachment") and bag.getheader("content-length") == str(
+            len(BAG)
+        )
+        assert (
+            client.request("GET", f"{base}/json/9.9?download=1")
+            .getheader("content-disposition")
+            .startswith("attachment")
+        )
+        assert client.request("GET", f"{base}/bag/0.0").status == 404
 
     def test_failures_and_overview(self, client: Client) -> None:
         """Failures grouped by code with their count; the overview draws its chart."""
