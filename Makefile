@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup tools a3m demo process test lint typecheck unit bench bench-pdf chaos lock clean
+.PHONY: setup tools browser a3m demo process test lint typecheck unit bench bench-pdf chaos lock clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ tools:
 	@command -v promtool >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
 	  else echo "install Debian's prometheus package, for promtool (apt-get install prometheus)"; exit 1; fi; }
+
+# Debian's chromium, chromium-driver and a CJK font for the dashboard's browser test (Playwright drives the
+# system browser through executable_path; it never downloads one).
+browser:
+	@{ command -v chromium && command -v chromedriver && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null; \
+	  else echo "install Debian's chromium (apt-get install chromium chromium-driver fonts-wqy-zenhei)"; exit 1; fi; }
 
 # a3m (lightweight Archivematica) for the archive integration test: its own Python 3.12 venv in
 # .venv-a3m and Debian's p7zip-full, atool, unar and tree; idempotent.
@@ -49,7 +56,7 @@ typecheck: setup
 
 # Everything CI runs: lint, types, import layers, and every test (integration included: the
 # machine's PostgreSQL and RabbitMQ, a SeaweedFS and a Valkey the fixtures start, the short chaos run).
-test: lint typecheck tools a3m
+test: lint typecheck tools browser a3m
 	$(BIN)/pytest
 
 unit: setup

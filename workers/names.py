@@ -46,8 +46,21 @@ OUTPUTS: Final = "outputs"
 EVENTS: Final = "events"
 CITATIONS: Final = "citations"
 OPERATOR_ACTIONS: Final = "operator_actions"
+#: Failures of uploads an operator retried (``failures`` keeps the current one per upload).
+FAILURE_HISTORY: Final = "failure_history"
 CHECKPOINTS: Final = "checkpoints"
-TABLES: Final = (DOCUMENTS, UPLOADS, ATTEMPTS, FAILURES, OUTPUTS, EVENTS, CITATIONS, OPERATOR_ACTIONS, CHECKPOINTS)
+TABLES: Final = (
+    DOCUMENTS,
+    UPLOADS,
+    ATTEMPTS,
+    FAILURES,
+    OUTPUTS,
+    EVENTS,
+    CITATIONS,
+    OPERATOR_ACTIONS,
+    FAILURE_HISTORY,
+    CHECKPOINTS,
+)
 
 #: Output kinds in ``outputs.kind``: the JSON contract (processed bucket); Akoma Ntoso XML, the
 #: zipped BagIt bag and the zipped a3m/Archivematica transfer (archive bucket).

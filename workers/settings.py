@@ -87,6 +87,22 @@ class WebSettings(BaseModel):
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
 
 
+class DashboardSettings(BaseModel):
+    """The operators' document dashboard at ``/ui`` on the web server (never anonymous)."""
+
+    enabled: bool = True
+    #: A token operators sign in with (as the password, any user name). Empty: ``users`` only.
+    token: SecretStr = SecretStr("")
+    #: ``user:password[,user2:password2]``. With neither this nor ``token``: Flower's ``basic_auth``.
+    users: SecretStr = SecretStr("")
+    #: Signs the session cookies; empty: a random key per process (sessions end with a restart).
+    secret_key: SecretStr = SecretStr("")
+    session_seconds: int = Field(8 * 3600, ge=60)
+    #: Flower's address for the links to a document's tasks. Empty: ``http://{flower.host}:{flower.port}``.
+    flower_url: str = ""
+    page_size: int = Field(50, ge=5, le=500)
+
+
 class OaiSettings(BaseModel):
     """The OAI-PMH 2.0 data provider at ``/oai`` on the web server (docs/archive.md)."""
 
@@ -156,6 +172,7 @@ class Settings(BaseSettings):
     flower: FlowerSettings = FlowerSettings()
     intake: IntakeSettings = IntakeSettings()
     oai: OaiSettings = OaiSettings()
+    dashboard: DashboardSettings = DashboardSettings()
     archive: ArchiveSettings = ArchiveSettings()
     log: LogSettings = LogSettings()
 

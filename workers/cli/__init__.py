@@ -150,9 +150,10 @@ def evaluate(gold_dirs: tuple[Path, ...], pred_dir: Path, minimum: float, verbos
 
 
 def _attach_service_commands() -> None:
-    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status``, ``show``, ``export`` and ``archive``
-    live in their own modules."""
+    """``upload``, ``intake``, ``up``, ``migrate``, ``flower``, ``status``, ``show``, ``export``, ``archive``,
+    ``retry`` and ``reprocess`` live in their own modules."""
     from workers.archive.cli import archive_command, export_command
+    from workers.cli.operate import reprocess, retry
     from workers.cli.service import register
     from workers.cli.show import show
     from workers.cli.status import status
@@ -162,6 +163,8 @@ def _attach_service_commands() -> None:
     main.add_command(show)
     main.add_command(export_command)
     main.add_command(archive_command)
+    main.add_command(retry)
+    main.add_command(reprocess)
 
 
 _attach_service_commands()

@@ -182,6 +182,8 @@ class IntakeService:
             lines.append(f"web           {self.web.url}/hooks/minio  {self.web.url}/hooks/seaweedfs  (bearer token)")
             if self.settings.oai.enabled:
                 lines.append(f"oai-pmh       {self.web.url}/oai  (profile {self.web.url}/profiles/docpipe-bag-v1.json)")
+            if self.settings.dashboard.enabled:
+                lines.append(f"dashboard     {self.web.url}/ui  (operators sign in: the README's Dashboard section)")
         if self.enabled["filer"]:
             lines.append(f"intake filer  grpc://{intake.filer_grpc}  /buckets/{self.bucket}/  (SubscribeMetadata)")
         if self.reconciler is not None:
