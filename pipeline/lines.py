@@ -79,7 +79,7 @@ def split_lines(
         if "\f" in physical and physical.rstrip("\r\n").endswith("\f"):
             state.page_break(position - 1)
     state.close_zone()
-    return _unruled_notes(state.lines)
+    return _unruled_notes(state.lines) if state.page_numbers > 1 else state.lines
 
 
 def _unruled_notes(lines: list[Line]) -> list[Line]:
@@ -141,6 +141,7 @@ class _State:
     first_page: list[str] = field(default_factory=list)
     first_page_done: bool = False
     head: str = ""  # the running title read so far after this page break
+    page_numbers: int = 0  # numbers alone taken for page numbers
 
     def page_break(self, at: int) -> None:
         self.close_zone()
@@ -243,7 +244,8 @@ class _State:
             line.kind, line.num, line.raw = "note", superscript_to_digits(m.group("n")), m.group("text") or ""
             line.sure = rule.role == "note"
         elif _NUMBER_ALONE.match(raw):
-            line.kind = "furniture"  # a page number
+            line.kind = "furniture"  # a page number (or a note's, printed without a rule: _unruled_notes)
+            self.page_numbers += 1
 
 
 _SPECIAL: dict[tuple[int, int], tuple[tuple[Rule, ...], tuple[Rule, ...], re.Pattern[str]]] = {}

@@ -20,7 +20,7 @@ from pipeline.closing import gather
 from pipeline.compilation import pick_item
 from pipeline.masthead import read_masthead
 from pipeline.meta import derive
-from pipeline.profile import Profile, first_match, label_gate
+from pipeline.profile import Profile, first_match, label_gate, union_gate
 from pipeline.structure import Body, Seg, label_of, operative_style, place
 from schemas import Meta, ProcessingWarning, VoteCounts
 from schemas.stages import Block, CleanDocument, Part, Ref, SegmentedDocument
@@ -54,7 +54,10 @@ def segment(doc: CleanDocument, profile: Profile, *, name: str = "") -> Segmente
     gate = label_gate(profile.labels)
     labels = [label_of(b.text, profile, gate) for b in rest]
     # the annex numbers its own paragraphs: the operative style is the resolution's before it
-    annex = next((i for i, b in enumerate(rest) if first_match(profile.annex, b.text)), len(rest))
+    annex_gate = union_gate(profile.annex).match
+    annex = next(
+        (i for i, b in enumerate(rest) if annex_gate(b.text) and first_match(profile.annex, b.text)), len(rest)
+    )
     body = Body(profile, operative_style(labels[:annex], profile))
     body.ids.update(s["id"] for s in segments)
     body.counts["preamble"] = sum(1 for s in segments if s["kind"] == "preamble")
