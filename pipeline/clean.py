@@ -20,7 +20,7 @@ Every block keeps the character ranges of the decoded original it was built from
 from __future__ import annotations
 
 from pipeline.footnotes import find_markers, remove_spans
-from pipeline.inline import clean_lines, without_sentinels
+from pipeline.inline import clean_lines, narrow, without_sentinels
 from pipeline.lines import Line, split_lines
 from pipeline.paragraphs import assemble
 from pipeline.profile import Profile, first_match
@@ -31,7 +31,7 @@ from schemas.stages import CleanDocument, Ref
 
 def clean(text: str, profile: Profile) -> CleanDocument:
     """Clean decoded text into blocks; pure."""
-    lines = split_lines(text, profile.furniture, profile.footnote_lines, profile.closing)
+    lines = split_lines(narrow(text), profile.furniture, profile.footnote_lines, profile.closing)
     _clean_text(lines, profile)
     lines = regather(lines, profile.scattered_word)
     _plain_markers(lines, profile)

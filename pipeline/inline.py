@@ -46,6 +46,22 @@ _WIDTH = {
     **{ord(k): v for k, v in {"（": "(", "）": ")", "［": "[", "］": "]", "／": "/", "％": "%", "＋": "+"}.items()},
     **{ord(k): v for k, v in {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl"}.items()},
 }
+#: The full-width forms a text may print its digits, Latin letters and symbols' slashes in, one
+#: character for one (offsets stay the same), folded before the lines are told apart.
+_NARROW = {
+    **{0xFF10 + i: chr(0x30 + i) for i in range(10)},
+    **{0xFF21 + i: chr(0x41 + i) for i in range(26)},
+    **{0xFF41 + i: chr(0x61 + i) for i in range(26)},
+    ord("／"): "/",
+}
+_HAS_WIDE = re.compile("[０-９Ａ-Ｚａ-ｚ／]")
+
+
+def narrow(text: str) -> str:
+    """``text`` with full-width digits, Latin letters and slashes as ASCII (same length)."""
+    return text.translate(_NARROW) if _HAS_WIDE.search(text) else text
+
+
 _SPACE_CHARS = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 #: Width, zero-width and space characters in one pass.
