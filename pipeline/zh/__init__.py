@@ -25,10 +25,29 @@ _MARKERS = MarkerGrammar(
 )
 
 
-def _continues(_previous: str, line: str, _broke: bool, complete: bool) -> bool:
+def _continues(previous: str, line: str, _broke: bool, complete: bool) -> bool:
     """In Chinese a line ends its paragraph unless the paragraph is not complete yet (a page break
-    lost in a copy can cut a paragraph anywhere), or the line opens a paragraph of its own."""
-    return not complete and not lexicon.PARAGRAPH_OPENERS.match(line)
+    lost in a copy can cut a paragraph anywhere), or the line opens a paragraph of its own; but a
+    line that a text layer cut inside a phrase goes on, whatever word it starts with (``…第338(1973)号``
+    / ``决议所采取…``, ``…以及`` / ``决定…``)."""
+    if complete:
+        return False
+    return _cut_inside(previous, line) or not lexicon.PARAGRAPH_OPENERS.match(line)
+
+
+#: A number's ``号`` before what it numbers: ``号`` / ``决议``, ``决定``, ``文件``, ``主席声明``.
+_NUMBERED = re.compile(r"^(?:决议|決議|决定|決定|文件|主席声明|主席聲明|报告|報告)")
+
+
+#: Words that want the next one: ``表示`` / ``关切``, ``深表`` / ``遗憾``.
+_WANTING = ("表示", "深表", "以及", "并且", "並且", "或者")
+
+
+def _cut_inside(previous: str, line: str) -> bool:
+    end = previous[-1:]
+    if end in _DANGLING_CHARS or end in "、《（(第" or previous.endswith(_WANTING):
+        return True
+    return end in "号號" and _NUMBERED.match(line) is not None
 
 
 def _glue(before: str, after: str) -> str:

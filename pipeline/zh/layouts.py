@@ -330,7 +330,11 @@ def _item_number(m: re.Match[str]) -> Mapping[str, Any]:
 #: What opens an item of a compilation page: a resolution's heading, or a decision.
 ITEM_HEADINGS: tuple[Rule, ...] = (
     _r(
-        "sc-yearbook", rf"^(?P<n>{_N})\((?:[{NUMERAL}]{{1,4}}|\d{{4}}|[IVXLC]+)\)\s*[.．、]", "resolution", _item_number
+        "sc-yearbook",
+        # not a wrapped list of citations: 2109(2013)、2132(2013)…
+        rf"^(?P<n>{_N})\((?:[{NUMERAL}]{{1,4}}|\d{{4}}|[IVXLC]+)\)\s*[.．、](?!\s*[\d{NUMERAL}]+\s*\()",
+        "resolution",
+        _item_number,
     ),
     _r("sc-yearbook", rf"^决议案?(?P<n>{_N})\((?:[{NUMERAL}]{{4}}|\d{{4}})\)$", "resolution", _item_number),
     _r("sc", r"^第\s*(?P<n>\d+)\s*\(\d{4}\)\s*号决议$", "resolution", _item_number),

@@ -296,3 +296,32 @@ class TestModernSecurityCouncil:
         assert [s.text for s in doc.segments if s.kind == "operative"] == [
             "建议大会任命潘基文先生为秘书长，任期自2007年1月1日至2011年12月31日止。"
         ]
+
+
+class TestLinesCutInsideAPhrase:
+    """A text layer wraps a Chinese line anywhere, also just before a word that opens paragraphs."""
+
+    def test_a_wrapped_list_of_citations_is_no_item_heading(self) -> None:
+        doc = _doc(
+            "第2326(2016)号决议\n安全理事会2016年12月15日第7838次会议通过\n安全理事会,\n"
+            "回顾以往第1996(2011)、2046(2012)、2057(2012)、\n2109(2013)、2132(2013)和2304(2016)号决议,\n"
+            "根据《联合国宪章》第七章采取行动,\n1. 决定延长特派团的任务;\n2. 决定继续积极处理此案。\n"
+        )
+        assert [s.kind for s in doc.segments if s.kind in ("preamble", "operative", "context")] == [
+            "preamble",
+            "preamble",
+            "operative",
+            "operative",
+        ]
+        assert "S/RES/2109 (2013)" in {e.value for e in doc.entities}
+
+    def test_a_line_cut_after_a_number_or_a_word_wanting_the_next(self) -> None:
+        doc = _doc(
+            "安全理事会,\n对该地区目前的紧张状态表示\n关切,\n决定:\n"
+            "(a)请秘书长提出关于执行第338(1973)号\n决议所采取措施的报告。\n"
+        )
+        preamble = [s.text for s in doc.segments if s.kind == "preamble"]
+        assert preamble == ["对该地区目前的紧张状态表示关切,"]
+        assert [s.text for s in doc.segments if s.kind == "subparagraph"] == [
+            "请秘书长提出关于执行第338(1973)号决议所采取措施的报告。"
+        ]
