@@ -22,6 +22,8 @@ _NUMBER_ALONE = re.compile(r"^\d{1,3}$")
 _NOTE_NUMBER_ALONE = re.compile(r"^(\d{1,3})/?$")
 #: Most lines of one note's text in a run of notes printed without a rule.
 _NOTE_LINES = 6
+#: Longest line that may be a document's symbol repeated as a running head.
+_SYMBOL_HEAD_MAX = 40
 #: After a page break, how many lines may be a running head.
 _HEAD_LINES = 5
 _HEAD_MIN, _HEAD_MAX = 8, 160
@@ -69,7 +71,7 @@ def split_lines(
         else:
             begin = start + len(physical) - len(physical.lstrip())
             line = Line("body", raw, begin, begin + len(raw), None, True, blank)
-            if state.zone is None and not state.after_break and not special(raw):
+            if state.zone is None and not state.after_break and not special(raw) and not state.repeated_symbol(raw):
                 lines.append(line)  # the usual line: body text, told in one step
                 if not state.first_page_done:
                     first_page.append(raw)
@@ -143,6 +145,15 @@ class _State:
     head: str = ""  # the running title read so far after this page break
     page_numbers: int = 0  # numbers alone taken for page numbers
 
+    def repeated_symbol(self, raw: str) -> bool:
+        """A line that is the document's symbol again, printed at the head of a later page whose
+        break the copy lost (``S/RES/1540 (2004)`` with no form feed before it)."""
+        if not (raw[:1].isupper() and "/" in raw[:8] and len(raw) < _SYMBOL_HEAD_MAX) or not self.lines:
+            return False
+        if not SYMBOL.fullmatch(raw) and not SYMBOL.fullmatch(squash(raw)):
+            return False
+        return raw in self.first_page[:_HEAD_REGION] and any(line.raw == raw for line in self.lines)
+
     def page_break(self, at: int) -> None:
         self.close_zone()
         self.lines.append(Line("furniture", "\f", at, at + 1))
@@ -160,7 +171,9 @@ class _State:
             if found[0].role == "page_foot" and self._zone_complete():
                 self.close_zone()  # the notes end at the page's foot, a form feed after it or not
             self._furniture(line, running_head=False)
-        elif self.after_break and _is_running_head(raw, self.first_page, self.head):
+        elif (self.after_break and _is_running_head(raw, self.first_page, self.head)) or (
+            not self.after_break and self.repeated_symbol(raw)
+        ):
             self._furniture(line, running_head=True)
             if not SYMBOL.fullmatch(raw):  # a title's lines, to know the next one goes on with it
                 self.head = f"{self.head} {raw}" if self.head else raw

@@ -305,6 +305,20 @@ def test_a_page_number_after_the_next_items_heading_opens_no_notes() -> None:
     assert not [s for s in _doc(text, "ares-3379-xxx.en.txt").segments if s.kind == "footnote"]
 
 
+def test_the_symbol_at_a_page_head_without_its_form_feed() -> None:
+    """A copy that lost its form feeds: the symbol printed again at a page's head is furniture."""
+    text = (
+        "S/RES/1540 (2004)\n\nResolution 1540 (2004)\nAdopted by the Security Council at its 4956th meeting,"
+        " on 28 April 2004\nThe Security Council,\nAffirming that proliferation of nuclear weapons and their\n"
+        "S/RES/1540 (2004)\nmeans of delivery constitutes a threat,\n1. Decides that all States shall refrain.\n"
+    )
+    doc = _doc(text)
+    assert [s.text for s in doc.segments if s.kind == "preamble"] == [
+        "Affirming that proliferation of nuclear weapons and their means of delivery constitutes a threat,"
+    ]
+    assert not [e for e in doc.entities if e.value == "S/RES/1540 (2004)"]
+
+
 def test_page_numbers_alone_stay_page_numbers() -> None:
     """Numbers alone that do not run 1, 2, … before short texts at a page's foot are not notes."""
     text = (
