@@ -54,11 +54,31 @@ def pick_item(blocks: list[Block], profile: Profile, name: str) -> tuple[list[Bl
             items[0][1],
         )
     at = next(i for i, (_, item) in enumerate(items) if item is target)
+    target = _section_above(blocks, heads[at][0], profile) + target
     if all(head[1] != "resolution" for head, _ in items[:at]):  # the page's first resolution
         lead = blocks[: heads[at][0]]
         target = _after_last_paragraph(target, _end_printed_above(lead, target, profile), profile)
     kept = {id(b) for b in target}
     return target, [b for b in blocks if id(b) not in kept]
+
+
+def _section_above(blocks: list[Block], heading: int, profile: Profile) -> list[Block]:
+    """The heading of the volume's section the item stands in (the nearest above it, its wrapped
+    line joined: ``RESOLUTIONS ADOPTED ON THE REPORTS OF THE SPECIAL`` / ``POLITICAL COMMITTEE``),
+    whose facts (the committee) are the item's; none when no section row with facts stands above."""
+    for i in range(heading - 1, -1, -1):
+        found = first_match(profile.header, blocks[i].text)
+        if found is None or found[0].role != "section":
+            continue
+        if found[0].sets(found[1]):
+            return [blocks[i]]
+        if i + 1 < heading:
+            joined = _join(blocks[i : i + 2], profile)
+            again = first_match(profile.header, joined.text)
+            if again is not None and again[0].role == "section" and again[0].sets(again[1]):
+                return [joined]
+        return []
+    return []
 
 
 def _end_printed_above(lead: list[Block], target: list[Block], profile: Profile) -> list[Block]:

@@ -90,6 +90,10 @@ def _adopted(m: re.Match[str]) -> Mapping[str, Any]:
     return {"doc_type": "resolution", "adopted_on": _date(m.groupdict().get("date")), **_organ(m)}
 
 
+def _section(m: re.Match[str]) -> Mapping[str, Any]:
+    return {"committee": re.sub(r"\s+", " ", m.group("c")).title().replace(" And ", " and ")}
+
+
 def _report(m: re.Match[str]) -> Mapping[str, Any]:
     symbol = SYMBOL.search(m.group("symbols") or "")
     return {
@@ -128,9 +132,15 @@ def _sc_number(m: re.Match[str]) -> Mapping[str, Any]:
     return {"symbol": f"S/RES/{_ocr_number(m.group('n'))} ({year})", "body": SC, "doc_type": "resolution"}
 
 
+def _ocr_date(text: str) -> str:
+    """A heading's date as OCR misreads its digits: ``I August 194-7`` -> ``1 August 1947``."""
+    text = re.sub(r"(?<![A-Za-z])[Il](?=\s+[A-Z][a-z])", "1", text)
+    return re.sub(r"\b(\d{2,3})\s?[-.'’]\s?(\d{1,2})\b", lambda y: y.group(1) + y.group(2), text)
+
+
 def _sc_yearbook(m: re.Match[str]) -> Mapping[str, Any]:
     """The number and the date read apart: an OCR'd month loses the date, never the symbol."""
-    date = _date(m.group("date"))
+    date = _date(m.group("date")) or _date(_ocr_date(m.group("date")))
     return {**_sc_number(m), "adopted_on": date} if date else _sc_number(m)
 
 
@@ -205,7 +215,22 @@ HEADER: tuple[Rule, ...] = (
         _without_reference,
         _I,
     ),
-    _r("yearbook", r"^Resolutions? adopted (?:on the reports? of|without reference to)\b.*$", "section", nothing, _I),
+    # a section of the annual volume (``¥. Resolutions adopted on the reports of the Second Committee 105``):
+    # its committee is that of every item under it
+    _r(
+        "yearbook",
+        rf"^(?:\S{{1,3}}\.\s+)?Resolutions? adopted on the reports? of the (?P<c>{COMMITTEE_ALTERNATION})\b.*$",
+        "section",
+        _section,
+        _I,
+    ),
+    _r(
+        "yearbook",
+        r"^(?:\S{1,3}\.\s+)?Resolutions? adopted (?:on the reports? of|without reference to)\b.*$",
+        "section",
+        nothing,
+        _I,
+    ),
     _r("ga", r"^(?P<s>(?:ES-|S-)?\d+)/(?P<n>\d+)\s*\.(?:\s+(?P<title>.+))?$", "title", _number),
     _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>\d{4})\s?\)$", "symbol", _sc_number),
     # a year as OCR reads it: ``( I 97 6)``

@@ -319,6 +319,22 @@ def test_the_symbol_at_a_page_head_without_its_form_feed() -> None:
     assert not [e for e in doc.entities if e.value == "S/RES/1540 (2004)"]
 
 
+def test_the_committee_of_the_volume_section_an_item_stands_in() -> None:
+    """``RESOLUTIONS ADOPTED ON THE REPORTS OF THE SPECIAL`` / ``POLITICAL COMMITTEE`` above a page's
+    items is the committee of the item; a yearbook date OCR misread (``I August 194-7``) still reads."""
+    text = (
+        "RESOLUTIONS ADOPTED ON THE REPORTS OF THE SPECIAL\nPOLITICAL COMMITTEE\n\n"
+        "1760 (XVII). Another item\n\nThe General Assembly,\n1. Decides to continue.\n"
+        "1190th plenary meeting,\n5 November 1962.\n\n"
+        "1761 (XVII). The policies of apartheid\n\nThe General Assembly,\nRecalling its resolutions,\n"
+        "1. Deplores the failure.\n1165th plenary meeting,\n6 November 1962.\n"
+    )
+    doc = _doc(text, "ares-1761-xvii.en.txt")
+    assert (doc.meta.symbol, doc.meta.committee) == ("A/RES/1761 (XVII)", "Special Political Committee")
+    sc = _doc("Z7 (1947). Reaolution of I August 194-7\n\nThe Security Council,\n1. Calls upon the parties.\n")
+    assert sc.meta.adopted_on == "1947-08-01"
+
+
 def test_page_numbers_alone_stay_page_numbers() -> None:
     """Numbers alone that do not run 1, 2, … before short texts at a page's foot are not notes."""
     text = (
