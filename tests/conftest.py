@@ -8,6 +8,7 @@ A PostgreSQL that does not answer fails the tests that need it; nothing is skipp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -37,18 +38,27 @@ def seed_paths() -> list[Path]:
     return paths
 
 
-@pytest.fixture(scope="session")
-def catalog_url() -> Iterator[str]:
-    """A migrated catalog database for this test session, dropped afterwards."""
+@contextlib.contextmanager
+def own_catalog(purpose: str = "") -> Iterator[str]:
+    """A migrated catalog database of its own (``docpipe_test_<purpose>_<pid>_<random>``), dropped
+    when the block ends: for tests whose rows must stay out of other tests' listings and sweeps."""
     from workers.catalog.migrate import drop_database, ensure_database, migrate
 
-    url = database_url(f"docpipe_test_{os.getpid()}_{uuid.uuid4().hex[:8]}")
+    name = "_".join(part for part in ("docpipe_test", purpose, str(os.getpid()), uuid.uuid4().hex[:8]) if part)
+    url = database_url(name)
     ensure_database(url)
     try:
         migrate(url)
         yield url
     finally:
         drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def catalog_url() -> Iterator[str]:
+    """A migrated catalog database for this test session, dropped afterwards."""
+    with own_catalog() as url:
+        yield url
 
 
 def catalog_rows(url: str, query: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import pytest
 import redis
 from pydantic import SecretStr
 
-from tests.conftest import catalog_rows, database_url
+from tests.conftest import catalog_rows, own_catalog
 from tests.integration.test_operations import missing_object, upload_row, wait_until
 from tests.integration.test_service_e2e import Service, seed_bytes
 from workers.errors import ObjectNotFoundError
@@ -49,15 +48,8 @@ def chromium_path() -> str:
 @pytest.fixture(name="own_catalog")
 def _own_catalog() -> Iterator[str]:
     """A catalog of this test's own: the dashboard lists all of a catalog, so only this test's rows."""
-    from workers.catalog.migrate import drop_database, ensure_database, migrate
-
-    url = database_url(f"docpipe_test_browser_{os.getpid()}_{uuid.uuid4().hex[:8]}")
-    ensure_database(url)
-    try:
-        migrate(url)
+    with own_catalog("browser") as url:
         yield url
-    finally:
-        drop_database(url)
 
 
 @pytest.fixture

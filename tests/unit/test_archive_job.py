@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import subprocess
 import uuid
 import zipfile
@@ -27,7 +26,7 @@ from pipeline.run import process
 from pipeline.version import PIPELINE_VERSION
 from schemas import ProcessedDocument
 from schemas.events import CloudEvent, ObjectEvent
-from tests.conftest import ROOT, catalog_rows, database_url
+from tests.conftest import ROOT, catalog_rows, own_catalog
 from tests.fakes import InMemoryObjectStore
 from tests.unit.test_tasks import RecordingPublisher
 from workers.archive.job import handle_archive
@@ -50,15 +49,8 @@ PUBLIC = "https://archive.example.org/docpipe"
 
 @pytest.fixture(scope="module", name="archive_db")
 def _archive_db() -> Iterator[str]:
-    from workers.catalog.migrate import drop_database, ensure_database, migrate
-
-    url = database_url(f"docpipe_test_archive_{os.getpid()}_{uuid.uuid4().hex[:8]}")
-    ensure_database(url)
-    try:
-        migrate(url)
+    with own_catalog("archive") as url:
         yield url
-    finally:
-        drop_database(url)
 
 
 class Requests:

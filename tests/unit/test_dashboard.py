@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
 import re
 import time
 import uuid
@@ -22,7 +21,7 @@ import pytest
 import redis
 from pydantic import SecretStr
 
-from tests.conftest import catalog_rows, database_url
+from tests.conftest import catalog_rows, own_catalog
 from tests.fakes import InMemoryObjectStore
 from workers.catalog.catalog import Catalog
 from workers.settings import CatalogSettings, DashboardSettings, Settings, StorageSettings
@@ -195,15 +194,8 @@ class Client:
 @pytest.fixture(scope="module", name="db")
 def _db() -> Iterator[str]:
     """A catalog of this module's own (its made-up rows stay out of other tests' sweeps)."""
-    from workers.catalog.migrate import drop_database, ensure_database, migrate
-
-    url = database_url(f"docpipe_test_ui_{os.getpid()}_{TAG}")
-    ensure_database(url)
-    try:
-        migrate(url)
+    with own_catalog("ui") as url:
         yield url
-    finally:
-        drop_database(url)
 
 
 @pytest.fixture(scope="module")

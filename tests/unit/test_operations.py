@@ -13,28 +13,17 @@ from typing import Any
 import pytest
 
 from tests.conftest import catalog_rows, database_url
-from tests.fakes import InMemoryObjectStore
-from tests.unit.test_tasks import RecordingPublisher, publisher, seed, upload
-from workers.catalog.catalog import Catalog
+from tests.unit.test_tasks import publisher, seed, task_deps, upload
 from workers.catalog.operations import ActionRefusedError, Operations
 from workers.processing.deps import Deps
 from workers.processing.job import handle
-from workers.settings import Settings, StorageSettings, WorkerSettings
 
 
 @pytest.fixture(name="deps")
 def _deps(catalog_url: str) -> Iterator[Deps]:
     """As ``test_tasks``' own: buckets of this test's own, the real catalog."""
-    tag = uuid.uuid4().hex[:10]
-    settings = Settings(
-        storage=StorageSettings(inbox_bucket=f"in-{tag}", processed_bucket=f"out-{tag}", failed_bucket=f"bad-{tag}"),
-        worker=WorkerSettings(max_retries=2),
-    )
-    store = InMemoryObjectStore()
-    store.ensure_bucket(settings.storage.inbox_bucket)
-    catalog = Catalog.connect(catalog_url, pool_size=1)
-    yield Deps(settings=settings, store=store, catalog=catalog, publisher=RecordingPublisher())
-    catalog.close()
+    with task_deps(catalog_url) as made:
+        yield made
 
 
 def run_task(deps: Deps, payload: dict[str, Any], task_id: str) -> str:

@@ -4,6 +4,7 @@ an inbox bucket of its own per test keeps the rows apart)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import uuid
@@ -50,6 +51,13 @@ class RecordingPublisher:
 
 @pytest.fixture
 def deps(catalog_url: str) -> Iterator[Deps]:
+    with task_deps(catalog_url) as made:
+        yield made
+
+
+@contextlib.contextmanager
+def task_deps(catalog_url: str) -> Iterator[Deps]:
+    """The task's dependencies: buckets of their own in memory, the real catalog, a recording publisher."""
     tag = uuid.uuid4().hex[:10]
     settings = Settings(
         storage=StorageSettings(inbox_bucket=f"in-{tag}", processed_bucket=f"out-{tag}", failed_bucket=f"bad-{tag}"),

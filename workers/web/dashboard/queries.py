@@ -84,23 +84,15 @@ def _like(text: str) -> str:
 
 def documents(catalog: Catalog, f: DocumentFilter, size: int) -> Page:
     """One page of documents, newest first, with the key of the upload that carries each."""
-    where: list[str] = ["TRUE"]
-    params: list[Any] = []
-    if f.state:
-        where.append("d.state = %s")
-        params.append(f.state)
-    if f.organ:
-        where.append("d.body = %s")
-        params.append(f.organ)
-    if f.language:
-        where.append("d.language = %s")
-        params.append(f.language)
-    if f.since:
-        where.append("d.received_at >= %s")
-        params.append(f.since)
-    if f.until:
-        where.append("d.received_at < %s::date + 1")
-        params.append(f.until)
+    clauses = (
+        ("d.state = %s", f.state),
+        ("d.body = %s", f.organ),
+        ("d.language = %s", f.language),
+        ("d.received_at >= %s", f.since),
+        ("d.received_at < %s::date + 1", f.until),
+    )
+    where: list[str] = ["TRUE", *(clause for clause, value in clauses if value)]
+    params: list[Any] = [value for _, value in clauses if value]
     if f.q:
         like = _like(f.q)
         where.append(
