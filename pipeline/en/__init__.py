@@ -98,10 +98,21 @@ def _continues(previous: str, line: str, _broke: bool, complete: bool) -> bool:
 
 
 def _glue(before: str, after: str) -> str:
-    """A space between wrapped lines; none after a hyphen that ends a line (*Secretary-*/*General*)."""
+    """A space between wrapped lines; none after a hyphen that ends a line (*Secretary-*/*General*),
+    and no hyphen either when what follows is only the end of a word a print divided
+    (*manifesta-*/*tions*: a suffix that is no word of its own)."""
     if before.endswith("-") and after[:1].isalpha():
+        if _WORD_END.match(after) and before[-2:-1].islower():
+            return before[:-1] + after
         return before + after
     return f"{before} {after}"
+
+
+#: The end of a word divided at a line's end: a suffix that stands for no word (*tions*, *ment*).
+_WORD_END = re.compile(
+    r"(?:tions?|sions?|ments?|ance|ence|ances|ences|ities|ity|ness|ing|ings|ively|ive|ous|ally|ly|ated|ation|"
+    r"ations|ised|ized|ism|ists?|ible|able|ably)(?![A-Za-z])"
+)
 
 
 #: Words of the French column's resolutions, also as OCR and the old volumes print them (no accents,

@@ -357,6 +357,10 @@ FURNITURE: tuple[Rule, ...] = (
     _r("pdf", r"^-\s?\d{1,3}\s?-$", "furniture"),
     _r("pdf", r"^Please\s*rec\s*y?\s*cle\W*$", "page_foot"),
     _r("pdf", r"^[♲♻]$", "furniture"),
+    # the running heads of the annual volumes: General Assembly—Thirtieth Session, Security Council—Thirty-first Year
+    # (a dash, never a comma: ``Official Records of the`` / ``General Assembly, Thirtieth Session`` is a note's line)
+    _r("yearbook", r"^General\s+Assembly\s*[-—–]+\s*[A-Z][a-z]+(?:-[a-z]+)?\s+S\S{5,7}$", "furniture"),
+    _r("yearbook", r"^Security\s+Council\s*[-—–]+\s*[A-Z][a-z]+(?:-[a-z]+)?\s+Year$", "furniture"),
     _r("ocr", r"^[Il]\s*[•·][•·.\s]*$", "furniture"),  # continuation marks as OCR reads them
     _r("ocr", r"^[`'´]+\S{0,3}$", "furniture"),
     _r("ocr", r"^[*•·,.;:~^_|]{1,3}$", "furniture"),  # a speck or a star alone on its line

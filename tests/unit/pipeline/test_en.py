@@ -335,6 +335,21 @@ def test_the_committee_of_the_volume_section_an_item_stands_in() -> None:
     assert sc.meta.adopted_on == "1947-08-01"
 
 
+def test_a_word_divided_at_a_page_foot_and_the_volume_running_head() -> None:
+    """``the manifesta-`` / page number / ``General Assembly--Thirtieth Seeeion`` / ``tions of``: one word,
+    the running head furniture; a hyphen a compound keeps stays (``Secretary-`` / ``General``)."""
+    doc = _doc(
+        "The General Assembly,\nRecalling its expression of alarm at the manifesta-\n\n84\n\n"
+        "General Assembly--Thirtieth Seeeion\n\ntions of racial discrimination,\n"
+        "1. Requests the Secretary-\nGeneral to report.\n"
+    )
+    texts = [s.text for s in doc.segments if s.kind in ("preamble", "operative")]
+    assert texts == [
+        "Recalling its expression of alarm at the manifestations of racial discrimination,",
+        "Requests the Secretary-General to report.",
+    ]
+
+
 def test_page_numbers_alone_stay_page_numbers() -> None:
     """Numbers alone that do not run 1, 2, … before short texts at a page's foot are not notes."""
     text = (
