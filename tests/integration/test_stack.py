@@ -82,6 +82,16 @@ def running_with(text: str) -> list[str]:
     return found
 
 
+def kill_left(text: str) -> None:
+    """SIGKILL what still runs with ``text`` in its command line (a stack a failed test left)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            if text in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
+                os.kill(int(proc.name), signal.SIGKILL)
+
+
 def assert_nothing_left(tmp_path: Path, output: str) -> None:
     assert running_with(str(tmp_path)) == []
     pids = stack_pids(output)
@@ -155,6 +165,15 @@ def running_stack(tmp_path: Path, *args: str, until: str) -> Iterator[tuple[subp
             if until in line:
                 break
         yield process, lines
+    except BaseException:
+        # a test that failed: the stack stops its parts on SIGINT; what it left is killed, so the
+        # next tests do not share a machine with it (a passing test checks nothing is left itself)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=60)
+        kill_left(str(tmp_path))
+        raise
     finally:
         if process.poll() is None:
             process.kill()

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from celery import Celery
+from celery.app.amqp import AMQP
 
 from workers.broker import redis_transport
 from workers.broker.topology import archive_queue, is_amqp, process_queue, task_exchange
@@ -43,8 +44,26 @@ def broker_transport_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+class ShadowedAMQP(AMQP):  # type: ignore[misc]
+    """Celery's message builder, whose ``task-sent`` event names a task by its shadow name.
+
+    A task is sent as ``process <bucket>/<key>`` (``shadow``), and the worker's ``task-received``
+    event carries that name; Celery's ``task-sent`` event carries the task's own name. A monitor
+    that hears the sent event after the others (the client's and the worker's events travel apart)
+    merges its fields over them, and Flower showed ``docpipe.process`` again. Both now say the same."""
+
+    def as_task_v2(self, *args: Any, **kwargs: Any) -> Any:  # Celery passes its arguments by position
+        message = super().as_task_v2(*args, **kwargs)
+        shadow = message.headers.get("shadow")
+        if shadow and message.sent_event is not None:
+            message.sent_event["name"] = shadow
+        return message
+
+
 class DocpipeCelery(Celery):  # type: ignore[misc]
     """A Celery app that remembers the settings it was built from (for ``workers.processing.deps``)."""
+
+    amqp_cls = f"{__name__}:ShadowedAMQP"
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__("docpipe", **kwargs)
