@@ -10,17 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import structlog
 from celery import shared_task
 
-from pipeline.errors import TransientError
 from workers.archive.job import handle_archive
 from workers.names import ARCHIVE_QUEUE, ARCHIVE_TASK
 from workers.processing.deps import get_deps
-from workers.processing.job import DeadLetter
-from workers.processing.task import refuse, retry_backoff
-
-log = structlog.get_logger("docpipe.archive")
+from workers.processing.task import run_guarded
 
 
 @shared_task(  # type: ignore[untyped-decorator]
@@ -29,19 +24,10 @@ log = structlog.get_logger("docpipe.archive")
 def archive_document(self: Any, payload: Any) -> str:
     """``docpipe.archive``: one published document, payload ``ArchiveRequest.model_dump(mode="json")``."""
     deps = get_deps(self.app)
-    worker = deps.settings.worker
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(task_id=self.request.id, retries=self.request.retries, task="archive")
-    try:
-        return handle_archive(deps, payload, task_id=self.request.id or "local", retries=self.request.retries)
-    except DeadLetter as exc:
-        refuse(self, exc.reason, payload)
-        raise  # not reached: refuse raises Reject
-    except TransientError as exc:
-        if self.request.retries >= worker.max_retries:
-            refuse(self, f"gave up after {self.request.retries} retries: {exc.message}", payload)
-        delay = retry_backoff(worker, redis=deps.settings.broker_is_redis).delay(self.request.retries)
-        log.info("retrying", error=exc.message, code=exc.code, countdown=round(delay, 2))
-        raise self.retry(exc=exc, countdown=delay) from exc
-    finally:
-        structlog.contextvars.clear_contextvars()
+    return run_guarded(
+        self,
+        deps,
+        payload,
+        lambda: handle_archive(deps, payload, task_id=self.request.id or "local", retries=self.request.retries),
+        task="archive",
+    )

@@ -18,6 +18,7 @@ Thin: bind the log context, run the job, and turn what it cannot decide into bro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -28,7 +29,7 @@ from pipeline.errors import TransientError
 from workers.backoff import Backoff
 from workers.broker.topology import dead_letter_exchange, dead_letter_queue, is_amqp
 from workers.names import DEAD_LETTER_QUEUE, PROCESS_QUEUE, PROCESS_TASK
-from workers.processing.deps import get_deps
+from workers.processing.deps import Deps, get_deps
 from workers.processing.job import DeadLetter, Job, handle_job
 from workers.settings import WorkerSettings
 
@@ -72,6 +73,28 @@ def refuse(task: Any, reason: str, payload: Any) -> None:
     raise Reject(reason, requeue=False)
 
 
+def run_guarded(current: Any, deps: Deps, payload: Any, body: Callable[[], str], **context: Any) -> str:
+    """``body()`` with the task's log context bound, and what it cannot decide turned into broker
+    actions: a ``DeadLetter`` refused, a ``TransientError`` retried with the backoff until
+    ``worker.max_retries``, then refused (the policy of every docpipe task)."""
+    worker = deps.settings.worker
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(task_id=current.request.id, retries=current.request.retries, **context)
+    try:
+        return body()
+    except DeadLetter as exc:
+        refuse(current, exc.reason, payload)
+        raise  # not reached: refuse raises Reject
+    except TransientError as exc:
+        if current.request.retries >= worker.max_retries:
+            refuse(current, f"gave up after {current.request.retries} retries: {exc.message}", payload)
+        delay = retry_backoff(worker, redis=deps.settings.broker_is_redis).delay(current.request.retries)
+        log.info("retrying", error=exc.message, code=exc.code, countdown=round(delay, 2))
+        raise current.retry(exc=exc, countdown=delay) from exc
+    finally:
+        structlog.contextvars.clear_contextvars()
+
+
 @shared_task(  # type: ignore[untyped-decorator]
     bind=True,
     name=PROCESS_TASK,
@@ -84,23 +107,8 @@ def refuse(task: Any, reason: str, payload: Any) -> None:
 def process_object(self: Any, payload: Any) -> str:
     """``docpipe.process``: one upload, payload ``ObjectEvent.model_dump(mode="json")``."""
     deps = get_deps(self.app)
-    worker = deps.settings.worker
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(task_id=self.request.id, retries=self.request.retries)
     job = Job(deps, self.request.id or "local")
-    try:
-        outcome = handle_job(job, payload, retries=self.request.retries)
-    except DeadLetter as exc:
-        refuse(self, exc.reason, payload)
-        raise  # not reached: refuse raises Reject
-    except TransientError as exc:
-        if self.request.retries >= worker.max_retries:
-            refuse(self, f"gave up after {self.request.retries} retries: {exc.message}", payload)
-        delay = retry_backoff(worker, redis=deps.settings.broker_is_redis).delay(self.request.retries)
-        log.info("retrying", error=exc.message, code=exc.code, countdown=round(delay, 2))
-        raise self.retry(exc=exc, countdown=delay) from exc
-    finally:
-        structlog.contextvars.clear_contextvars()
+    outcome = run_guarded(self, deps, payload, lambda: handle_job(job, payload, retries=self.request.retries))
     if outcome == "failed" and job.failure is not None:
         raise DocumentFailedError(*job.failure)
     return outcome
