@@ -55,7 +55,7 @@ from pydantic import SecretStr  # noqa: E402
 
 from workers.catalog.migrate import ensure_database, migrate  # noqa: E402
 from workers.devstack.postgres import EmbeddedPostgres  # noqa: E402
-from workers.devstack.processes import ManagedProcess, free_port  # noqa: E402
+from workers.devstack.processes import ManagedProcess, celery_command, free_port  # noqa: E402
 from workers.devstack.stack import settings_env  # noqa: E402
 from workers.devstack.valkey import ValkeyServer  # noqa: E402
 from workers.errors import StorageError  # noqa: E402
@@ -216,12 +216,7 @@ class Rig:
     def _start_worker(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")} | settings_env(self.settings)
         env |= {"PYTHONPATH": str(ROOT), "DOCPIPE_LOG__FORMAT": "json"}
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers",
+        command = celery_command(
             "worker",
             "-c",
             "2",
@@ -233,7 +228,7 @@ class Rig:
             "--without-mingle",
             "-l",
             "INFO",
-        ]
+        )
         self.worker = ManagedProcess("worker", command, self.folder / "worker.log", env)
         self.worker.start(cwd=ROOT)
 

@@ -12,7 +12,6 @@ import base64
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -26,7 +25,7 @@ from schemas.events import ObjectEvent
 from tests.integration.conftest import unique_bucket_name
 from workers.broker.app import create_app
 from workers.catalog.catalog import Catalog
-from workers.devstack.processes import ManagedProcess, free_port, wait_until
+from workers.devstack.processes import ManagedProcess, celery_command, free_port, wait_until
 from workers.devstack.stack import PROJECT_ROOT, settings_env
 from workers.intake.enqueue import Enqueuer
 from workers.settings import (
@@ -109,8 +108,8 @@ class OperatorsRig:
     def start(self, *, flower: bool = True) -> None:
         worker = ManagedProcess(
             "worker",
-            [sys.executable, "-m", "celery", "-A", "workers", "worker", "-E", "-c", "2", "-Q", "docpipe.process",
-             "-n", self.worker_name, "--loglevel=INFO"],
+            celery_command("worker", "-E", "-c", "2", "-Q", "docpipe.process",
+             "-n", self.worker_name, "--loglevel=INFO"),
             self.tmp / "worker.log",
             self.env(),
         )  # fmt: skip
@@ -131,8 +130,8 @@ class OperatorsRig:
 
     def _start_flower(self, *, warm_up: bool = True) -> None:
         port = self.settings.flower.port
-        command = [sys.executable, "-m", "celery", "-A", "workers", "flower", "--address=127.0.0.1", f"--port={port}",
-                   "--persistent=True", f"--db={self.tmp / 'flower.db'}"]  # fmt: skip  # as docpipe up runs it
+        command = celery_command("flower", "--address=127.0.0.1", f"--port={port}",
+                   "--persistent=True", f"--db={self.tmp / 'flower.db'}")  # fmt: skip  # as docpipe up runs it
         flower = ManagedProcess(
             "flower", command, self.tmp / "flower.log", self.env() | {"FLOWER_BASIC_AUTH": FLOWER_AUTH}
         )

@@ -24,7 +24,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 import zipfile
@@ -54,7 +53,7 @@ from tests.oai_schemas import assert_valid
 from workers.archive.profile import profile_url
 from workers.broker.topology import dead_letter_queue
 from workers.catalog.archives import ArchiveCatalog
-from workers.devstack.processes import free_port
+from workers.devstack.processes import celery_command, free_port
 from workers.devstack.stack import settings_env
 from workers.intake.service import IntakeService
 from workers.names import ARCHIVE_QUEUE, ARCHIVE_TASK, PROCESS_QUEUE
@@ -122,18 +121,13 @@ class Stack:
         migrate(self.catalog_url)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")} | settings_env(self.settings)
         env["DOCPIPE_LOG__FORMAT"] = "json"
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers",
+        command = celery_command(
             "worker",
             "-c",
             "2",
             "-n",
             f"harvest-{uuid.uuid4().hex[:6]}@%h",
-        ]
+        )
         command += ["-Q", f"{PROCESS_QUEUE},{ARCHIVE_QUEUE}", "--without-gossip", "--without-mingle", "-l", "info"]
         self.worker = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from pydantic import SecretStr
 from tests.integration.conftest import S3_ACCESS_KEY, S3_SECRET_KEY, flushed, unique_bucket_name
 from workers.broker.app import PROCESS_QUEUE, create_app
 from workers.catalog.catalog import Catalog, ObjectRef
-from workers.devstack.processes import ManagedProcess, wait_until
+from workers.devstack.processes import ManagedProcess, celery_command, wait_until
 from workers.devstack.stack import PROJECT_ROOT, settings_env
 from workers.intake.enqueue import Enqueuer
 from workers.intake.reconciler import reconcile_once
@@ -141,12 +140,7 @@ def _worker(worker_settings: Settings) -> Iterator[ManagedProcess]:
     name = f"intake-test-{uuid.uuid4().hex[:8]}@localhost"
     env = settings_env(worker_settings) | {"PYTHONPATH": str(PROJECT_ROOT)}
     queues = ",".join(q.name for q in create_app(worker_settings).conf.task_queues)
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "workers",
+    command = celery_command(
         "worker",
         "-c",
         "1",
@@ -157,7 +151,7 @@ def _worker(worker_settings: Settings) -> Iterator[ManagedProcess]:
         "--loglevel=INFO",
         "--without-mingle",
         "--without-gossip",
-    ]
+    )
     process = ManagedProcess("worker", command, Path(worker_settings.data_dir) / "worker.log", env)
     process.start(cwd=PROJECT_ROOT)
     app = create_app(worker_settings)

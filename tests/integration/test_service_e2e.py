@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,6 +32,7 @@ from tests.integration.conftest import unique_bucket_name
 from workers.broker.app import create_app
 from workers.broker.topology import is_amqp
 from workers.catalog.catalog import Catalog, ObjectRef
+from workers.devstack.processes import celery_command
 from workers.errors import ObjectNotFoundError
 from workers.events.cloudevent import CONTENT_TYPE, register_serializer
 from workers.intake.enqueue import Enqueuer
@@ -128,12 +128,7 @@ class Service:
         """``celery -A workers worker`` in its own process group (so SIGKILL takes the pool too)."""
         log = (self.tmp / f"worker-{name}.log").open("wb")
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "workers",
+            celery_command(
                 "worker",
                 "-c",
                 "1",
@@ -145,7 +140,7 @@ class Service:
                 "--without-mingle",
                 "-l",
                 "info",
-            ],
+            ),
             cwd=ROOT,
             env=self.env(**env),
             stdout=log,

@@ -207,6 +207,7 @@ def flower(extra: tuple[str, ...]) -> None:
     its API can shut workers down and send tasks). EXTRA is passed to ``celery flower``."""
     import os
 
+    from workers.devstack.processes import celery_command
     from workers.settings import get_settings
 
     settings = get_settings().flower
@@ -214,17 +215,12 @@ def flower(extra: tuple[str, ...]) -> None:
     if ":" not in auth:
         raise click.ClickException("set DOCPIPE_FLOWER__BASIC_AUTH=user:password: Flower never runs without auth")
     env = {k: v for k, v in os.environ.items() if k != "FLOWER_UNAUTHENTICATED_API"} | {"FLOWER_BASIC_AUTH": auth}
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "workers",
+    command = celery_command(
         "flower",
         f"--address={settings.host}",
         f"--port={settings.port}",
         *extra,
-    ]
+    )
     os.execve(sys.executable, command, env)
 
 

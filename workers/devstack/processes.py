@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,11 @@ log = logging.getLogger(__name__)
 
 #: Seconds between SIGTERM and SIGKILL when stopping a child.
 DEFAULT_GRACE = 15.0
+
+
+def celery_command(*args: str) -> list[str]:
+    """The command line of ``celery -A workers ARGS`` with this interpreter (a worker, Flower)."""
+    return [sys.executable, "-m", "celery", "-A", "workers", *args]
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -30,7 +30,6 @@ import json
 import os
 import secrets
 import socket
-import sys
 import threading
 import time
 import urllib.request
@@ -43,7 +42,14 @@ from urllib.parse import urlsplit, urlunsplit
 import structlog
 from pydantic import SecretStr
 
-from workers.devstack.processes import DEFAULT_GRACE, ManagedProcess, free_port, port_or_free, wait_until
+from workers.devstack.processes import (
+    DEFAULT_GRACE,
+    ManagedProcess,
+    celery_command,
+    free_port,
+    port_or_free,
+    wait_until,
+)
 from workers.redact import redact_url
 from workers.settings import Settings
 
@@ -279,12 +285,7 @@ class Stack:
         self.app = create_app(self.settings, worker=False)
         queues = ",".join(q.name for q in self.app.conf.task_queues)
         concurrency = self.options.concurrency or self.settings.worker.concurrency
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers",
+        command = celery_command(
             "worker",
             "-Q",
             queues,
@@ -293,7 +294,7 @@ class Stack:
             "-n",
             self.worker_name,
             "--loglevel=INFO",
-        ]
+        )
         command += ["-E"] if self.settings.worker.events else []
         self.worker = ManagedProcess("worker", command, self.logs / "worker.log", self.child_env())
         self.worker.start(cwd=PROJECT_ROOT)
@@ -312,12 +313,7 @@ class Stack:
     def _start_flower(self) -> None:
         flower = self.settings.flower
         env = self.child_env() | {"FLOWER_BASIC_AUTH": flower.basic_auth.get_secret_value()}
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers",
+        command = celery_command(
             "flower",
             f"--address={flower.host}",
             f"--port={flower.port}",
@@ -325,7 +321,7 @@ class Stack:
             "--persistent=True",
             f"--db={self.data_dir / 'flower.db'}",
             "--state_save_interval=60000",
-        ]
+        )
         self.flower = ManagedProcess("flower", command, self.logs / "flower.log", env)
         self.flower.start(cwd=PROJECT_ROOT)
         self.flower_url = f"http://{flower.host}:{flower.port}"
