@@ -71,7 +71,7 @@ def split_lines(
         else:
             begin = start + len(physical) - len(physical.lstrip())
             line = Line("body", raw, begin, begin + len(raw), None, True, blank)
-            if state.zone is None and not state.after_break and not special(raw) and not state.repeated_symbol(raw):
+            if state.zone is None and not state.after_break and not special(raw) and not _symbol_shaped(raw):
                 lines.append(line)  # the usual line: body text, told in one step
                 if not state.first_page_done:
                     first_page.append(raw)
@@ -148,7 +148,7 @@ class _State:
     def repeated_symbol(self, raw: str) -> bool:
         """A line that is the document's symbol again, printed at the head of a later page whose
         break the copy lost (``S/RES/1540 (2004)`` with no form feed before it)."""
-        if not (raw[:1].isupper() and "/" in raw[:8] and len(raw) < _SYMBOL_HEAD_MAX) or not self.lines:
+        if not _symbol_shaped(raw) or not self.lines:
             return False
         if not SYMBOL.fullmatch(raw) and not SYMBOL.fullmatch(squash(raw)):
             return False
@@ -356,6 +356,11 @@ def _ends_sentence(text: str) -> bool:
 def _note_order(num: str) -> tuple[int, int]:
     """Notes marked ``*``, ``**`` come first, then the numbered ones in order."""
     return (0, len(num)) if num.startswith("*") else (1, int(num) if num.isdigit() else 0)
+
+
+def _symbol_shaped(raw: str) -> bool:
+    """A short line opening as a document symbol does (``S/RES/1540 (2004)``): one quick look."""
+    return raw[:1].isupper() and "/" in raw[:8] and len(raw) < _SYMBOL_HEAD_MAX
 
 
 def _is_running_head(raw: str, first_page: list[str], head: str = "") -> bool:

@@ -232,9 +232,8 @@ HEADER: tuple[Rule, ...] = (
         _I,
     ),
     _r("ga", r"^(?P<s>(?:ES-|S-)?\d+)/(?P<n>\d+)\s*\.(?:\s+(?P<title>.+))?$", "title", _number),
-    _r("sc", r"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>\d{4})\s?\)$", "symbol", _sc_number),
-    # a year as OCR reads it: ``( I 97 6)``
-    _r("yearbook", rf"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>{_OCR_YEAR})\s?\)$", "symbol", _sc_number),
+    # (the year also as OCR reads it: ``( I 97 6)``)
+    _r("sc", rf"^(?:RESOLUTION|Resolution)\s+(?P<n>\d+)\s*\(\s?(?P<y>\d{{4}}|{_OCR_YEAR})\s?\)$", "symbol", _sc_number),
     # the heading and its date joined (a compilation page's later item, assembled as a paragraph)
     _r(
         "yearbook",
